@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 LINT_DIR := tools/cypherlint
 
-.PHONY: setup run test test-fast lint bench bench-full clean
+.PHONY: setup setup-test run test test-fast lint bench clean
 
 $(PY):
 	python3 -m venv $(VENV)
@@ -11,13 +11,16 @@ $(PY):
 setup: $(PY)
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[test]"
+
+# Neo4j's Cypher 5 linter (Node), used by the tests to check every query file.
+setup-test: setup
 	cd $(LINT_DIR) && npm ci --no-audit --no-fund --silent
 
 # Set up, start the embedded engine, load the knowledge base, ontology and demo twins, serve.
 run: setup
 	$(VENV)/bin/kgtwin serve --demo
 
-test: setup
+test: setup-test
 	$(PY) -m pytest -q
 
 test-fast:

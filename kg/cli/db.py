@@ -7,12 +7,13 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from typing import Any
 
 from kg import __version__
 from kg.cli.common import print_json, store_from_args
 from kg.config import load_settings
-from kg.errors import UserError, ValidationError
+from kg.errors import StoreUnavailable, UserError, ValidationError
 from kg.store import EmbeddedEngine, QueryRegistry
 
 __all__ = ["register"]
@@ -23,6 +24,11 @@ def register(sub: Any) -> None:
     db = sub.add_parser("db", help="manage the embedded engine")
     dsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     p = dsub.add_parser("start", help="start a shared embedded engine that outlives this command")
+    p.add_argument(
+        "--foreground",
+        action="store_true",
+        help="own the engine and keep it until SIGTERM/SIGINT (for a supervisor or container)",
+    )
     p.set_defaults(func=_db_start)
     p = dsub.add_parser("stop", help="stop the embedded engine of the data dir")
     p.set_defaults(func=_db_stop)
@@ -58,6 +64,8 @@ def _engine() -> EmbeddedEngine:
 
 def _db_start(args: argparse.Namespace) -> int:
     engine = _engine()
+    if args.foreground:
+        return _db_foreground(engine)
     st = engine.state()
     if st is not None and st.alive:
         print(f"engine already running (pid {st.engine_pid}) on {engine.socket}")
@@ -66,6 +74,22 @@ def _db_start(args: argparse.Namespace) -> int:
     st = engine.state()
     print(f"engine started (pid {st.engine_pid if st else '?'}) on {engine.socket}")
     return 0
+
+
+def _db_foreground(engine: EmbeddedEngine) -> int:
+    # SIGTERM becomes SystemExit (kg.cli.main), so the finally clause stops the engine cleanly.
+    engine.ensure()
+    try:
+        st = engine.state()
+        pid = st.engine_pid if st else "?"
+        print(f"engine running (pid {pid}) on {engine.socket}; stop with SIGTERM or Ctrl-C")
+        sys.stdout.flush()
+        while st is not None and st.alive:
+            time.sleep(0.5)
+            st = engine.state()
+        raise StoreUnavailable(f"the embedded engine (pid {pid}) exited; see {engine.logfile}")
+    finally:
+        engine.stop()
 
 
 def _db_stop(args: argparse.Namespace) -> int:
@@ -110,6 +134,12 @@ def _parse_params(registry: QueryRegistry, name: str, pairs: list[str]) -> dict[
                 out[key] = json.loads(raw)
             except ValueError:
                 out[key] = raw
+    missing = sorted(set(q.params) - out.keys())
+    if missing:
+        raise ValidationError(
+            f"query {name!r} needs {', '.join('--param ' + m + '=...' for m in missing)} "
+            f"(declared: {', '.join(f'{k}: {t}' for k, t in sorted(q.params.items()))})"
+        )
     return out
 
 
@@ -128,8 +158,11 @@ def _query(args: argparse.Namespace) -> int:
 def _java() -> dict[str, Any]:
     java = shutil.which("java")
     if not java:
-        return {"ok": False, "error": "no 'java' on PATH: install a Java runtime "
-                "(Debian: apt-get install default-jre-headless) for the ontology reasoner"}
+        return {
+            "ok": False,
+            "error": "no 'java' on PATH: install a Java runtime "
+            "(Debian: apt-get install default-jre-headless) for the ontology reasoner",
+        }
     res = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30)
     first = (res.stderr or res.stdout).splitlines()[0] if (res.stderr or res.stdout) else "?"
     return {"ok": res.returncode == 0, "path": java, "version": first}
@@ -144,13 +177,18 @@ def doctor_report() -> dict[str, Any]:
         report["queries"] = {"ok": True, "count": len(registry)}
     except Exception as exc:  # report every check, whatever fails
         report["queries"] = {"ok": False, "error": str(exc)}
+    report["data_dir"] = str(settings.data_dir)
     if settings.embedded:
         report["engine"] = EmbeddedEngine(settings).status()
+        if not report["engine"]["running"]:
+            report["engine"]["note"] = "not running: started for this check, then stopped"
+        report["neo4j"] = {"ok": True, "configured": False, "note": "KGTWIN_GRAPH_URI unset"}
     try:
         with store_from_args() as store:
-            report["store"] = store.health()
+            health = store.health()
     except Exception as exc:
-        report["store"] = {"ok": False, "error": str(exc)}
+        health = {"ok": False, "error": str(exc)}
+    report["neo4j" if not settings.embedded else "store"] = health
     report["java"] = _java()
     try:
         import owlready2
@@ -158,9 +196,7 @@ def doctor_report() -> dict[str, Any]:
         report["owlready2"] = {"ok": True, "version": getattr(owlready2, "VERSION", "?")}
     except ImportError as exc:
         report["owlready2"] = {"ok": False, "error": str(exc)}
-    report["ok"] = all(
-        v.get("ok", True) for v in report.values() if isinstance(v, dict)
-    )
+    report["ok"] = all(v.get("ok", True) for v in report.values() if isinstance(v, dict))
     return report
 
 

@@ -39,6 +39,7 @@ def open_store(
     settings = settings or load_settings()
     registry = registry or QueryRegistry.load()
     store: GraphStore
+    engine: EmbeddedEngine | None = None
     if settings.graph_uri:
         from kg.store.neo4j import Neo4jStore
 
@@ -57,6 +58,10 @@ def open_store(
         store = FalkorStore(
             registry, socket, graph_name=graph_name or settings.graph_name, engine=engine
         )
-    if apply_schema:
-        store.apply_schema()
+    try:
+        if apply_schema and store.apply_schema() and engine is not None:
+            engine.compact()  # new indexes go into the snapshot, so restarts replay fast
+    except BaseException:
+        store.close()
+        raise
     return store

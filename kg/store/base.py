@@ -5,13 +5,20 @@ Guarantees, per engine:
 * ``read``/``write``/``run``: one statement. Atomic on both engines: a statement that fails
   at run time leaves nothing behind (Neo4j: an auto-committed managed transaction; FalkorDB:
   one ``GRAPH.QUERY``, undone on error).
-* ``unit_of_work``: several statements. Neo4j: one managed write transaction, committed or
-  rolled back as a whole and retried on transient errors. FalkorDB: one ``MULTI``/``EXEC``
-  batch: no other client's command runs in between and every statement is individually
-  atomic, but a statement that fails at run time does not undo the ones before it. kgtwin
-  therefore validates input fully in Python before it writes, and writes every change that
-  must be all-or-nothing (a FHIR bundle, a knowledge source batch) as one statement.
-* ``write_batches``: an ``UNWIND $rows`` statement run once per batch; each batch atomic.
+* ``unit_of_work``: several statements; every name and parameter is checked before the first
+  one runs, so a malformed unit writes nothing on either engine. Neo4j: one managed write
+  transaction, committed or rolled back as a whole (and retried on transient errors).
+  FalkorDB: one ``MULTI``/``EXEC`` batch: no other client's command runs in between and each
+  statement is atomic on its own, but a statement that fails at run time undoes neither the
+  statements before it nor those after it (all of them run; the first error is raised).
+  kgtwin therefore validates input fully in Python before it writes, and writes every change
+  that must be all-or-nothing (a FHIR bundle, a knowledge source batch) as one statement.
+* ``write_batches``: an ``UNWIND $rows`` statement run once per batch; each batch atomic,
+  earlier batches stay written when a later one fails.
+
+Parameters are plain values (see ``kg.store.values``); results are plain values too, the
+same on both engines, except that the embedded engine returns floats rounded to 15
+significant digits (it stores them exactly).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from typing import Any
 
 from kg.errors import QueryError
 from kg.store.registry import Query, QueryRegistry
-from kg.store.values import plain_params
+from kg.store.values import ParamValueError, plain_params
 
 __all__ = ["GraphStore", "Row", "Statement"]
 
@@ -87,15 +94,15 @@ class GraphStore(abc.ABC):
         return self._execute(q, self._params(q, params), write=True)
 
     def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """Run any query by its declared mode."""
-        q = self.registry.get(name)
+        """Run a read or write query by its declared mode."""
+        q = self._prepare(name, params, want="any")
         return self._execute(q, self._params(q, params), write=q.mode != "read")
 
     def unit_of_work(self, statements: Sequence[Statement]) -> list[list[Row]]:
         """Run several statements as one unit (see the module docstring for guarantees)."""
         prepared = []
         for name, params in statements:
-            q = self.registry.get(name)
+            q = self._prepare(name, params, want="any")
             prepared.append((q, self._params(q, params)))
         if not prepared:
             return []
@@ -151,6 +158,12 @@ class GraphStore(abc.ABC):
     # -- helpers ------------------------------------------------------------------------
     def _prepare(self, name: str, params: Mapping[str, Any] | None, *, want: str) -> Query:
         q = self.registry.get(name)
+        if q.mode == "ddl":
+            raise QueryError(
+                "is a ddl query; the store applies it with apply_schema()",
+                query=name,
+                path=str(q.path),
+            )
         if want == "read" and q.mode != "read":
             raise QueryError(f"is a {q.mode} query; use write()", query=name, path=str(q.path))
         if want == "write" and q.mode == "read":
@@ -158,7 +171,10 @@ class GraphStore(abc.ABC):
         return q
 
     def _params(self, q: Query, params: Mapping[str, Any] | None) -> dict[str, Any]:
-        given = plain_params(params or {})
+        try:
+            given = plain_params(params or {})
+        except ParamValueError as exc:
+            raise QueryError(f"parameter {exc}", query=q.name, path=str(q.path)) from None
         missing = sorted(set(q.params) - given.keys())
         if missing:
             raise QueryError(

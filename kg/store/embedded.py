@@ -6,6 +6,7 @@ Layout of the data directory::
     DATA_DIR/engine/engine.json     pid file: engine pid, owning kgtwin pid (null = shared)
     DATA_DIR/engine/appendonly/     append-only file (persistence)
     DATA_DIR/engine/engine.log      the engine's own log
+    DATA_DIR/engine/engine.err      its stderr (start-up failures)
 
 A process that finds a live shared engine (``kgtwin db start``) uses it; one that finds a
 live engine owned by another live kgtwin process is refused with ``EngineInUse``; a pid file
@@ -32,6 +33,8 @@ from kg.errors import EngineInUse, StoreUnavailable
 __all__ = ["EmbeddedEngine", "EngineState"]
 
 _MAX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux
+_READY_TIMEOUT = 300.0  # replaying a large append-only file after a crash takes a while
+_DETACHED: list[subprocess.Popen[bytes]] = []
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,17 @@ def _is_engine(pid: int) -> bool:
     return b"redis-server" in cmd
 
 
+def _client(socket: Path, *, timeout: float) -> Any:
+    """A plain client that fails at once (no retries with back-off) when nobody answers."""
+    import redis
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    return redis.Redis(
+        unix_socket_path=str(socket), socket_timeout=timeout, retry=Retry(NoBackoff(), 0)
+    )
+
+
 class EmbeddedEngine:
     """Start, find, share and stop the embedded FalkorDB engine of one data directory."""
 
@@ -83,8 +97,10 @@ class EmbeddedEngine:
         self.pidfile = self.dir / "engine.json"
         self.lockfile = self.dir / "engine.lock"
         self.logfile = self.dir / "engine.log"
+        self.errfile = self.dir / "engine.err"
         self._proc: subprocess.Popen[bytes] | None = None
         self.owned = False  # True when this process started (or adopted) the engine
+        self._pid: int | None = None  # the engine this object started or adopted
 
     # -- state --------------------------------------------------------------------------
     def state(self) -> EngineState | None:
@@ -146,15 +162,19 @@ class EmbeddedEngine:
                     # The owner died and left its engine running: adopt it.
                     self._write_pidfile(st.engine_pid, None if shared else os.getpid())
                     self.owned = not shared
-                self._wait_ready(st.engine_pid, timeout=10.0)
+                    self._pid = st.engine_pid
+                self._wait_ready(st.engine_pid, timeout=_READY_TIMEOUT)
                 return str(self.socket)
             if st is not None:
                 self._clear_stale()
             elif self.socket.exists():
                 self.socket.unlink()
+            if self._proc is not None:  # our previous engine died: reap it
+                self._proc.poll()
+                self._proc = None
             pid = self._spawn(shared=shared)
-            self._write_pidfile(pid, None if shared else os.getpid())
             self.owned = not shared
+            self._pid = pid
         return str(self.socket)
 
     def _command(self) -> list[str]:
@@ -194,20 +214,32 @@ class EmbeddedEngine:
 
     def _spawn(self, *, shared: bool) -> int:
         try:
-            proc = subprocess.Popen(
-                self._command(),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                start_new_session=True,  # our Ctrl-C must not kill it before we flush
-                close_fds=True,
-            )
+            # stderr goes to a file, not a pipe: a shared engine outlives the reader.
+            with open(self.errfile, "wb") as err:
+                proc = subprocess.Popen(
+                    self._command(),
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=err,
+                    start_new_session=True,  # our Ctrl-C must not kill it before we flush
+                    close_fds=True,
+                )
         except OSError as exc:
             raise StoreUnavailable(f"cannot start the embedded engine: {exc}") from exc
         self._proc = proc
-        self._wait_ready(proc.pid, timeout=15.0)
+        # Recorded at once, so no one starts a second engine on this dir while it loads.
+        self._write_pidfile(proc.pid, None if shared else os.getpid())
+        try:
+            self._wait_ready(proc.pid, timeout=_READY_TIMEOUT)
+        except BaseException:
+            proc.kill()  # never leave an engine behind that nobody knows about
+            proc.wait()
+            self._clear_stale()
+            self._proc = None
+            raise
         if shared:
-            self._proc = None  # detached: nobody waits for it
+            _DETACHED.append(proc)  # outlives us: keep the handle, never wait for it
+            self._proc = None
         return proc.pid
 
     def _wait_ready(self, pid: int, *, timeout: float) -> None:
@@ -217,14 +249,17 @@ class EmbeddedEngine:
         last: Exception | None = None
         while time.monotonic() < deadline:
             if self._proc is not None and self._proc.poll() is not None:
-                err = (self._proc.stderr.read() if self._proc.stderr else b"").decode()[-500:]
+                try:
+                    err = self.errfile.read_text(errors="replace")[-500:]
+                except OSError:
+                    err = ""
                 raise StoreUnavailable(
                     f"embedded engine exited with code {self._proc.returncode} "
                     f"(see {self.logfile}) {err}".strip()
                 )
             if self.socket.exists():
                 try:
-                    r = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=2)
+                    r = _client(self.socket, timeout=2)
                     try:
                         if r.ping():
                             return
@@ -232,8 +267,8 @@ class EmbeddedEngine:
                         r.close()
                 except redis.exceptions.BusyLoadingError as exc:  # replaying the AOF
                     last = exc
-                except redis.exceptions.ConnectionError as exc:
-                    last = exc
+                except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError) as exc:
+                    last = exc  # not listening yet, or busy loading the graph
             time.sleep(0.01)
         raise StoreUnavailable(
             f"embedded engine (pid {pid}) did not answer on {self.socket} within {timeout:.0f}s"
@@ -264,13 +299,22 @@ class EmbeddedEngine:
             st = self.state()
             if st is None or not st.alive:
                 self._clear_stale()
+                if self._proc is not None:  # it crashed: reap it
+                    self._proc.poll()
+                    self._proc = None
                 return False
-            if not force and not self.owned:
+            if not force and (not self.owned or st.engine_pid != self._pid):
+                # Not ours (another started it after ours died): leave it running.
+                if self._proc is not None and self._proc.poll() is not None:
+                    self._proc = None
                 return False
             import redis
 
+            # Best effort: a compact file makes the next start load a snapshot, not replay.
+            with contextlib.suppress(StoreUnavailable):
+                self.compact(timeout=timeout)
             try:
-                r = redis.Redis(unix_socket_path=str(self.socket), socket_timeout=timeout)
+                r = _client(self.socket, timeout=timeout)
                 r.shutdown()  # raises ConnectionError when the server goes away: expected
             except redis.exceptions.ConnectionError:
                 pass
@@ -285,10 +329,37 @@ class EmbeddedEngine:
                     time.sleep(0.05)
             if _pid_alive(st.engine_pid):
                 os.kill(st.engine_pid, signal.SIGKILL)
+            if self._proc is not None:
+                self._proc.wait(timeout=timeout)  # reap our child (it may be a zombie now)
             self._clear_stale()
             self._proc = None
             self.owned = False
+            self._pid = None
             return True
+
+    def compact(self, *, timeout: float = 120.0) -> None:
+        """Rewrite the append-only file as a snapshot plus an empty tail (``BGREWRITEAOF``).
+
+        Call it after creating indexes: the engine replays the tail of the file at start-up
+        without using indexes created in that same tail, so a MERGE-heavy tail replays in
+        quadratic time, while one replayed on top of a snapshot that holds the indexes is fast.
+        """
+        import redis
+
+        r = _client(self.socket, timeout=timeout)
+        try:
+            with contextlib.suppress(redis.exceptions.ResponseError):  # one is running: wait
+                r.bgrewriteaof()
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                info = r.info("persistence")
+                if not info["aof_rewrite_in_progress"] and not info["aof_rewrite_scheduled"]:
+                    return
+                time.sleep(0.01)
+        except redis.exceptions.RedisError as exc:
+            raise StoreUnavailable(f"cannot compact the embedded engine's file: {exc}") from exc
+        finally:
+            r.close()
 
     def status(self) -> dict[str, Any]:
         """A summary for ``kgtwin db status`` and ``kgtwin doctor``."""

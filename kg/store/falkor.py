@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import time
 from typing import Any
 
 import redis
 from falkordb import FalkorDB
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from kg.errors import QueryError, StoreUnavailable
 from kg.store.base import GraphStore, Row
@@ -18,6 +22,7 @@ from kg.store.values import plain
 __all__ = ["FalkorStore"]
 
 _LINE = re.compile(r"line:\s*(\d+)")
+_EMPTY_KEY = "empty key"
 _RETRYABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
@@ -39,10 +44,15 @@ class FalkorStore(GraphStore):
         self.graph_name = graph_name
         self._engine = engine
         try:
-            self._db = FalkorDB(unix_socket_path=socket_path, max_connections=64)
+            # One quick retry on a dropped connection (the engine restarted under a pooled
+            # connection); none on timeouts, which could run a write twice.
+            retry = Retry(NoBackoff(), 1, supported_errors=(redis.exceptions.ConnectionError,))
+            self._db = FalkorDB(unix_socket_path=socket_path, max_connections=64, retry=retry)
             self._conn = self._db.connection
         except redis.exceptions.RedisError as exc:
-            raise StoreUnavailable(f"cannot reach the embedded engine at {socket_path}: {exc}") from exc
+            raise StoreUnavailable(
+                f"cannot reach the embedded engine at unix:{socket_path}: {exc}"
+            ) from exc
         self._graph = self._db.select_graph(graph_name)
 
     def _wrap(self, q: Query | None, exc: Exception) -> Exception:
@@ -65,8 +75,15 @@ class FalkorStore(GraphStore):
             if write:
                 res = self._graph.query(q.text, params)
             else:
-                res = self._graph.ro_query(q.text, params)
-        except (redis.exceptions.RedisError, OSError) as exc:
+                try:
+                    res = self._graph.ro_query(q.text, params)
+                except redis.exceptions.ResponseError as exc:
+                    if _EMPTY_KEY not in str(exc):
+                        raise
+                    # The graph does not exist yet (never written, or just cleared): a
+                    # read-write call of the same read-only statement creates it empty.
+                    res = self._graph.query(q.text, params)
+        except (redis.exceptions.RedisError, OSError, ValueError) as exc:
             raise self._wrap(q, exc) from exc
         return _rows(res)
 
@@ -74,13 +91,13 @@ class FalkorStore(GraphStore):
         # One MULTI/EXEC: isolated, each statement atomic, no rollback across statements.
         from falkordb.query_result import QueryResult
 
-        pipe = self._conn.pipeline(transaction=True)
-        for q, params in prepared:
-            text = self._graph._build_params_header(params) + q.text
-            pipe.execute_command("GRAPH.QUERY", self.graph_name, text, "--compact")
         try:
+            pipe = self._conn.pipeline(transaction=True)
+            for q, params in prepared:
+                text = _header(self._graph, params) + q.text
+                pipe.execute_command("GRAPH.QUERY", self.graph_name, text, "--compact")
             raw = pipe.execute(raise_on_error=False)
-        except (redis.exceptions.RedisError, OSError) as exc:
+        except (redis.exceptions.RedisError, OSError, ValueError) as exc:
             raise self._wrap(None, exc) from exc
         out: list[list[Row]] = []
         for (q, _), res in zip(prepared, raw, strict=True):
@@ -92,6 +109,7 @@ class FalkorStore(GraphStore):
     def apply_schema(self) -> list[str]:
         applied = []
         existing = self._existing_indexes()
+        unique = self._existing_constraints()
         for item in schema_items(self.registry):
             if (item.label, item.prop) not in existing:
                 try:
@@ -101,7 +119,7 @@ class FalkorStore(GraphStore):
                         raise self._wrap(None, exc) from exc
                 existing.add((item.label, item.prop))
                 applied.append(f"index {item.label}.{item.prop}")
-            if item.kind == "unique":
+            if item.kind == "unique" and (item.label, item.prop) not in unique:
                 try:
                     self._conn.execute_command(
                         "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE",
@@ -112,6 +130,14 @@ class FalkorStore(GraphStore):
                     if "already exists" not in str(exc).lower():
                         raise self._wrap(None, exc) from exc
         return applied
+
+    def _existing_constraints(self) -> set[tuple[str, str]]:
+        # Engine administration, not a registry query: the schema translation lives here.
+        try:
+            res = self._graph.ro_query("CALL db.constraints()")
+        except redis.exceptions.ResponseError:
+            return set()  # no graph yet
+        return {(row[1], p) for row in res.result_set if row[0] == "UNIQUE" for p in row[2]}
 
     def _existing_indexes(self) -> set[tuple[str, str]]:
         try:
@@ -139,25 +165,35 @@ class FalkorStore(GraphStore):
                 ok=True,
                 falkordb_version=_module_version(ver),
                 redis_version=srv.get("redis_version"),
-                persistence=self._conn.config_get("appendonly"),
+                persistence=_persistence(self._conn.config_get("append*")),
             )
         except (redis.exceptions.RedisError, OSError) as exc:
             info.update(ok=False, error=str(exc))
         return info
 
     def copy(self, graph_name: str) -> FalkorStore:
-        """A store on a copy of this graph (``GRAPH.COPY``): fast fresh fixtures for tests."""
+        """A store on a copy of this graph (``GRAPH.COPY``): fast fresh fixtures for tests.
+
+        ``GRAPH.COPY`` forks; when an append-only-file rewrite (also a fork) runs at the same
+        moment, FalkorDB 4.16 fails the copy and hangs. So the first copy turns automatic
+        rewrites off on this engine, and every copy waits for a running rewrite to end.
+        """
         try:
+            self._conn.config_set("auto-aof-rewrite-percentage", 0)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                info = self._conn.info("persistence")
+                if not info["aof_rewrite_in_progress"] and not info["aof_rewrite_scheduled"]:
+                    break
+                time.sleep(0.01)
             self._conn.execute_command("GRAPH.COPY", self.graph_name, graph_name)
         except redis.exceptions.RedisError as exc:
             raise self._wrap(None, exc) from exc
         return FalkorStore(self.registry, self.socket_path, graph_name=graph_name)
 
     def clear(self) -> None:
-        try:
+        with contextlib.suppress(redis.exceptions.ResponseError):  # no graph yet: nothing to do
             self._graph.delete()
-        except redis.exceptions.ResponseError:
-            pass  # an empty graph does not exist yet
         self._graph = self._db.select_graph(self.graph_name)
 
     def close(self) -> None:
@@ -166,6 +202,17 @@ class FalkorStore(GraphStore):
         finally:
             if self._engine is not None and self._engine.owned:
                 self._engine.stop()
+
+
+def _header(graph: Any, params: dict[str, Any]) -> str:
+    """The ``CYPHER name=value ...`` prefix through which the client sends parameters."""
+    return str(graph._build_params_header(params))
+
+
+def _persistence(cfg: dict[str, str]) -> str:
+    if cfg.get("appendonly") != "yes":
+        return "off"
+    return f"append-only file, fsync {cfg.get('appendfsync', '?')}"
 
 
 def _module_version(v: Any) -> str | None:

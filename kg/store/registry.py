@@ -89,8 +89,7 @@ def parse_query(path: Path, text: str | None = None) -> Query:
             d = _PARAM_DECL.match(value)
             if not d:
                 raise RegistryError(
-                    f"{path}:{i + 1}: bad param declaration {value!r} "
-                    "(expected 'param NAME: TYPE')"
+                    f"{path}:{i + 1}: bad param declaration {value!r} (expected 'param NAME: TYPE')"
                 )
             pname, ptype = d.group(1), d.group(2)
             if ptype not in PARAM_TYPES:

@@ -1,0 +1,211 @@
+"""The facts of one twin that pathway criteria test, read in two round trips.
+
+Conditions map to concepts through the graph (``CODED_AS``/``IN_VALUE_SET``) and, as a
+fallback, through the concept code lists (ICD-10 categories match by prefix). Medications are
+active by the same rule as the safety engine (status, start and end against ``now``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.errors import NotFound, ValidationError
+from kg.reasoning.pathways.known import concept_codes
+from kg.store import GraphStore
+
+__all__ = ["LabPoint", "TwinFacts", "epoch_of", "iso_date", "patient_uid", "read_twin"]
+
+_NEVER_ACTIVE = frozenset({"entered-in-error", "cancelled", "draft", "not-taken", "unknown"})
+_OPEN = frozenset({"active", "on-hold", "intended"})
+_CLOSED_CONDITION = frozenset({"inactive", "resolved", "remission", "refuted"})
+
+
+def patient_uid(patient_id: str) -> str:
+    """``Patient/<id>`` for a bare FHIR id; a uid is returned unchanged."""
+    return patient_id if patient_id.startswith("Patient/") else f"Patient/{patient_id}"
+
+
+def epoch_of(text: str) -> int:
+    """Epoch seconds of an ISO-8601 date or date-time (UTC when no zone is given).
+
+    Raises:
+        ValidationError: not ISO-8601.
+    """
+    try:
+        if len(text) == 10:
+            d = dt.date.fromisoformat(text)
+            return int(dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC).timestamp())
+        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError(
+            f"now={text!r} is not an ISO-8601 date or date-time (e.g. 2026-09-30)"
+        ) from None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=dt.UTC)
+    return int(t.timestamp())
+
+
+def iso_date(epoch: int) -> str:
+    """``2026-09-30`` for an epoch."""
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).date().isoformat()
+
+
+@dataclass(frozen=True)
+class LabPoint:
+    """One numeric result."""
+
+    loinc: str
+    value: float
+    epoch: int
+    effective: str
+    unit: str | None = None
+
+
+@dataclass(frozen=True)
+class TwinFacts:
+    """What pathway criteria may test about one twin at ``now_epoch``."""
+
+    uid: str
+    now_epoch: int
+    birth_date: str | None
+    sex: str | None
+    active_concepts: Mapping[str, tuple[str, ...]]  # concept uid -> condition displays
+    history_concepts: Mapping[str, tuple[str, ...]]
+    drugs: Mapping[str, str]  # active drug uid -> name
+    classes: Mapping[str, tuple[str, ...]]  # class uid -> names of active drugs in it
+    genotypes: Mapping[str, Mapping[str, Any]]  # gene -> genotype row
+    labs: Mapping[str, tuple[LabPoint, ...]] = field(default_factory=dict)  # bare LOINC -> points
+
+    @property
+    def age(self) -> int | None:
+        """Age in whole years at ``now``."""
+        if not self.birth_date:
+            return None
+        try:
+            born = dt.date.fromisoformat(self.birth_date[:10])
+        except ValueError:
+            return None
+        at = dt.datetime.fromtimestamp(self.now_epoch, dt.UTC).date()
+        return at.year - born.year - ((at.month, at.day) < (born.month, born.day))
+
+    def lab_series(self, loincs: Iterable[str]) -> list[LabPoint]:
+        """Every point of any of ``loincs`` (``LOINC:x`` or bare), oldest first."""
+        pts: list[LabPoint] = []
+        for code in loincs:
+            pts.extend(self.labs.get(code.removeprefix("LOINC:"), ()))
+        return sorted(pts, key=lambda p: (p.epoch, p.loinc))
+
+
+def _med_active(m: Mapping[str, Any], t: int) -> bool:
+    status = m.get("status")
+    if status in _NEVER_ACTIVE:
+        return False
+    start = m.get("start_epoch")
+    if start is not None and start > t:
+        return False
+    end = m.get("end_epoch")
+    if end is not None:
+        return bool(end > t)
+    return status in _OPEN or status is None
+
+
+def _condition_active(c: Mapping[str, Any], t: int) -> bool:
+    if c.get("clinical_status") in _CLOSED_CONDITION:
+        abated = c.get("abatement_epoch")
+        return abated is not None and abated > t
+    onset = c.get("onset_epoch")
+    if onset is not None and onset > t:
+        return False
+    abated = c.get("abatement_epoch")
+    return abated is None or abated > t
+
+
+def _concepts_by_code(system: str | None, code: str | None) -> set[str]:
+    if not code:
+        return set()
+    sys = (system or "").lower()
+    found = set()
+    for uid, (snomed, icd) in concept_codes().items():
+        if "snomed" in sys or sys in ("", "sct"):
+            if code in snomed:
+                found.add(uid)
+        if "icd" in sys or sys == "":
+            if any(code == c or code.startswith(c) for c in icd):
+                found.add(uid)
+    return found
+
+
+def read_twin(
+    store: GraphStore, patient_id: str, *, now_epoch: int, loincs: Iterable[str] = ()
+) -> TwinFacts:
+    """Read the twin's facts as of ``now_epoch`` (and its results for ``loincs``).
+
+    Raises:
+        NotFound: no twin has this id.
+    """
+    uid = patient_uid(patient_id)
+    rows = store.read("get_pathway_twin", {"patient_uid": uid})
+    if not rows:
+        raise NotFound(f"Unknown patient {patient_id!r}: no twin with uid {uid!r}")
+    row = rows[0]
+    graph_concepts: dict[str, set[str]] = {}
+    for c_uid, k_uid in row["condition_concepts"] or []:
+        graph_concepts.setdefault(c_uid, set()).add(k_uid)
+    active: dict[str, list[str]] = {}
+    history: dict[str, list[str]] = {}
+    for c in row["conditions"] or []:
+        onset = c.get("onset_epoch")
+        if onset is not None and onset > now_epoch:
+            continue
+        concepts = graph_concepts.get(c["uid"], set()) | _concepts_by_code(
+            c.get("system"), c.get("code")
+        )
+        label = str(c.get("display") or c.get("code") or c["uid"])
+        if c.get("onset"):
+            label += f" (since {str(c['onset'])[:10]})"
+        for k in concepts:
+            history.setdefault(k, []).append(label)
+            if _condition_active(c, now_epoch):
+                active.setdefault(k, []).append(label)
+    meds_active = {m["uid"] for m in row["meds"] or [] if _med_active(m, now_epoch)}
+    drugs: dict[str, str] = {}
+    for m_uid, d_uid, d_name in row["med_drugs"] or []:
+        if m_uid in meds_active:
+            drugs[d_uid] = str(d_name or d_uid)
+    classes: dict[str, set[str]] = {}
+    for d_uid, k_uid in row["drug_classes"] or []:
+        if d_uid in drugs:
+            classes.setdefault(k_uid, set()).add(drugs[d_uid])
+    genotypes = {str(g["gene"]): g for g in row["genotypes"] or [] if g.get("gene")}
+    labs: dict[str, list[LabPoint]] = {}
+    codes = sorted({c.removeprefix("LOINC:") for c in loincs})
+    if codes:
+        for r in store.read(
+            "list_pathway_observations",
+            {"patient_uid": uid, "loincs": codes, "until_epoch": now_epoch},
+        ):
+            labs.setdefault(r["loinc"], []).append(
+                LabPoint(
+                    loinc=r["loinc"],
+                    value=float(r["value"]),
+                    epoch=int(r["effective_epoch"]),
+                    effective=str(r["effective"] or iso_date(int(r["effective_epoch"]))),
+                    unit=r.get("unit"),
+                )
+            )
+    sex = row.get("sex")
+    return TwinFacts(
+        uid=uid,
+        now_epoch=now_epoch,
+        birth_date=row.get("birth_date"),
+        sex=str(sex).lower() if sex else None,
+        active_concepts={k: tuple(sorted(v)) for k, v in active.items()},
+        history_concepts={k: tuple(sorted(v)) for k, v in history.items()},
+        drugs=drugs,
+        classes={k: tuple(sorted(v)) for k, v in classes.items()},
+        genotypes=genotypes,
+        labs={k: tuple(v) for k, v in labs.items()},
+    )
