@@ -3,7 +3,10 @@
 Starts a throwaway embedded engine, loads the default knowledge base when it is available (so
 codes resolve and genotypes are interpreted; its load time is not counted), then ingests
 synthetic patients (kg.demo, one FHIR bundle each, about 65 resources) and times single
-observation appends on random twins of the loaded population.
+observation appends on random twins of the loaded population. Two ingest paths are timed:
+``single`` (``ingest_bundle``, one statement per bundle: the API path) and ``bulk``
+(``ingest_bundles``, 25 bundles per statement: ``kgtwin demo load``). Bundle generation is
+not counted.
 
     .venv/bin/python bench/ingest.py --quick      # 100 patients, 300 appends
     .venv/bin/python bench/ingest.py              # 1,000 patients, 1,000 appends
@@ -26,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kg.config import load_settings
 from kg.demo import patient_bundle
-from kg.ingest import append_observation, ingest_bundle, resolver_for
+from kg.ingest import append_observation, ingest_bundle, ingest_bundles, resolver_for
 from kg.store import GraphStore, open_store
 
 
@@ -45,20 +48,22 @@ def _load_kb(store: GraphStore) -> str:
     return f"default knowledge base (loaded in {time.perf_counter() - t0:.1f} s, not counted)"
 
 
-def _ingest(store: GraphStore, start: int, stop: int, seed: int) -> tuple[float, int, float]:
-    """Ingest patients [start, stop); return (seconds, resources, seconds spent generating)."""
+def _ingest(
+    store: GraphStore, start: int, stop: int, seed: int, *, bulk: bool
+) -> tuple[float, int]:
+    """Ingest patients [start, stop); return (seconds, resources written)."""
     resolver = resolver_for(store)
+    bundles = [patient_bundle(seed, i) for i in range(start, stop)]
     resources = 0
-    spent = generating = 0.0
-    for i in range(start, stop):
-        g0 = time.perf_counter()
-        bundle = patient_bundle(seed, i)
-        t0 = time.perf_counter()
-        generating += t0 - g0
-        result = ingest_bundle(store, bundle, lenient=True, resolver=resolver)
-        spent += time.perf_counter() - t0
-        resources += result.resources
-    return spent, resources, generating
+    t0 = time.perf_counter()
+    if bulk:
+        for outcome in ingest_bundles(store, bundles, lenient=True, resolver=resolver):
+            assert not isinstance(outcome, Exception), outcome
+            resources += outcome.resources
+    else:
+        for bundle in bundles:
+            resources += ingest_bundle(store, bundle, lenient=True, resolver=resolver).resources
+    return time.perf_counter() - t0, resources
 
 
 def _appends(store: GraphStore, population: int, n: int, seed: int) -> list[float]:
@@ -91,19 +96,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             store.clear()
             store.apply_schema()
             print(f"knowledge: {_load_kb(store)}")
-            print(f"{'patients':>9} {'bundles/s':>10} {'resources/s':>12} {'res/bundle':>10} "
-                  f"{'append p50 ms':>14} {'append p95 ms':>14} {'gen s':>7}")  # fmt: skip
+            print(f"{'patients':>9} {'path':>6} {'bundles/s':>10} {'resources/s':>12} "
+                  f"{'res/bundle':>10} {'append p50 ms':>14} {'append p95 ms':>14}")  # fmt: skip
             loaded = 0
             for size in sizes:
-                spent, resources, gen = _ingest(store, loaded, size, args.seed)
-                count = size - loaded
-                loaded = size
-                times = _appends(store, loaded, n_appends, args.seed)
-                print(
-                    f"{size:>9,} {count / spent:>10.1f} {resources / spent:>12.0f} "
-                    f"{resources / count:>10.1f} {statistics.median(times):>14.2f} "
-                    f"{_pct(times, 95):>14.2f} {gen:>7.1f}"
-                )
+                # the first half of each step one bundle per statement, the rest in bulk
+                half = loaded + (size - loaded) // 2
+                for path, stop in (("single", half), ("bulk", size)):
+                    spent, resources = _ingest(store, loaded, stop, args.seed, bulk=path == "bulk")
+                    count = stop - loaded
+                    loaded = stop
+                    times = _appends(store, loaded, n_appends, args.seed)
+                    print(
+                        f"{stop:>9,} {path:>6} {count / spent:>10.1f} {resources / spent:>12.0f} "
+                        f"{resources / count:>10.1f} {statistics.median(times):>14.2f} "
+                        f"{_pct(times, 95):>14.2f}"
+                    )
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
     return 0

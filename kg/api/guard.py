@@ -17,7 +17,7 @@ import strawberry
 
 from kg.api import types as t
 from kg.api.context import ApiContext
-from kg.errors import Forbidden, NotFound, ValidationError
+from kg.errors import Forbidden, NotFound, UnknownQuery, ValidationError
 
 __all__ = ["Info", "guarded", "patient_row", "suggestions"]
 
@@ -92,6 +92,8 @@ async def guarded(
             else:
                 try:
                     result = await ctx.run(fn)
+                except UnknownQuery:
+                    raise  # our bug (a missing query file), not the caller's unknown drug
                 except NotFound as exc:
                     if not_found is not None:
                         result = not_found(exc)

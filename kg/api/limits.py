@@ -4,7 +4,8 @@ strawberry's validators).
 The estimate walks the operation (fragments included) over the schema: each field costs its
 weight (``FIELD_COSTS``, default 1 for an object, 0 for a scalar) plus its children's cost,
 multiplied by the page size for fields with a ``first`` argument (the variable's value, the
-literal, or the argument's default) and by ``LIST_FACTOR`` for other lists of objects. An
+literal, or the argument's default) and by ``LIST_FACTOR`` for other lists of objects (a
+page's ``edges``/``items`` count once: their paged parent already multiplied). An
 operation over budget is rejected before any resolver runs, with its cost and the budget.
 """
 
@@ -33,9 +34,10 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
-__all__ = ["FIELD_COSTS", "LIST_FACTOR", "CostLimiter", "estimate_cost"]
+__all__ = ["FIELD_COSTS", "LIST_FACTOR", "PAGE_FIELDS", "CostLimiter", "estimate_cost"]
 
 LIST_FACTOR = 5
+PAGE_FIELDS = frozenset({"edges", "items"})
 # Fields that run the reasoning engine or a write weigh more than a lookup.
 FIELD_COSTS: dict[str, int] = {
     "Query.safetyReport": 50,
@@ -101,6 +103,8 @@ class _Walker:
             if value is None:
                 value = first_arg.default_value
             return max(int(value), 1) if isinstance(value, int) else LIST_FACTOR
+        if node.name.value in PAGE_FIELDS:
+            return 1  # a page's items: the paged parent already multiplied by `first`
         t = field_def.type
         while isinstance(t, GraphQLNonNull):
             t = t.of_type

@@ -186,7 +186,7 @@ class Query:
             return got
         page = got[:first]
         loader = ctx.loaders.patient()
-        rows = [await loader.load(uid) for uid in page]
+        rows = await loader.load_many(page)
         edges = [PatientEdge(cursor=r["uid"], node=Patient.from_row(r)) for r in rows if r]
         return PatientConnection(
             edges=edges,

@@ -97,7 +97,8 @@ def _ingest(args: argparse.Namespace) -> int:
             counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
             print(
                 f"{path}: {result.resources} resources ({counts}); "
-                f"{len(result.unmapped)} unmapped, {len(result.skipped)} skipped"
+                f"{len(result.unmapped)} unmapped, {len(result.skipped)} skipped",
+                file=sys.stderr if args.report else sys.stdout,  # --report: stdout is JSON only
             )
             report = result.as_dict()
             report["source"] = str(path)

@@ -127,10 +127,13 @@ class CodeResolver:
         allergen_codes: Iterable[tuple[str, str]] = (),
     ) -> None:
         self.drug_uids: set[str] = set()
+        self.drug_names: dict[str, str] = {}  # uid -> name
         self.drug_by_rxcui: dict[str, str] = {}
         self.drug_by_name: dict[str, str] = {}
         for uid, rxcui, name, synonyms in drugs:
             self.drug_uids.add(uid)
+            if name:
+                self.drug_names[uid] = name
             if rxcui:
                 self.drug_by_rxcui[str(rxcui)] = uid
             for n in [name, *(synonyms or [])]:

@@ -10,12 +10,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from kg.ingest.coding import SYSTEMS, CodeResolver, code_uid
 from kg.ingest.events import event_row
+from kg.ingest.fhir_fields import (
+    category,
+    code_props,
+    dose_text,
+    first,
+    observation_value,
+    route,
+    sampled_values,
+    short,
+)
 from kg.ingest.genotype import GenotypeRequest, genotype_from_observation
+from kg.ingest.mapped import MappedBundle
 from kg.ingest.result import SkippedItem, UnmappedItem
 from kg.ingest.times import Instant, parse_instant
 
@@ -58,52 +68,6 @@ _LOINC = "http://loinc.org"
 _RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 
 
-@dataclass
-class MappedBundle:
-    """A validated bundle as rows for the ``write_twin`` statement, plus what to report."""
-
-    problems: list[str] = field(default_factory=list)
-    patients: list[dict[str, Any]] = field(default_factory=list)
-    conditions: list[dict[str, Any]] = field(default_factory=list)
-    medications: list[dict[str, Any]] = field(default_factory=list)
-    med_drugs: list[dict[str, Any]] = field(default_factory=list)
-    allergies: list[dict[str, Any]] = field(default_factory=list)
-    allergy_substances: list[dict[str, Any]] = field(default_factory=list)
-    observations: list[dict[str, Any]] = field(default_factory=list)
-    genotype_requests: list[GenotypeRequest] = field(default_factory=list)
-    events: list[dict[str, Any]] = field(default_factory=list)
-    referenced_patients: dict[str, str] = field(default_factory=dict)  # uid -> location
-    counts: dict[str, int] = field(default_factory=dict)
-    unmapped: list[UnmappedItem] = field(default_factory=list)
-    skipped: list[SkippedItem] = field(default_factory=list)
-
-    def count(self, resource_type: str, n: int = 1) -> None:
-        """Add ``n`` written resources of ``resource_type``."""
-        self.counts[resource_type] = self.counts.get(resource_type, 0) + n
-
-    def latest_rows(self) -> list[dict[str, Any]]:
-        """One LATEST_OBSERVATION candidate per patient and LOINC: the newest in the bundle."""
-        best: dict[tuple[str, str], dict[str, Any]] = {}
-        for o in self.observations:
-            loinc, epoch = o["props"].get("loinc"), o["props"].get("effective_epoch")
-            if loinc is None or epoch is None:
-                continue
-            key = (o["patient_uid"], loinc)
-            if key not in best or best[key]["epoch"] <= epoch:
-                best[key] = {
-                    "patient_uid": o["patient_uid"],
-                    "loinc": loinc,
-                    "obs_uid": o["uid"],
-                    "epoch": epoch,
-                }
-        return list(best.values())
-
-
-def _short(value: Any) -> str:
-    text = json.dumps(value, default=str, ensure_ascii=False)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
 class _Mapper:
     def __init__(
         self,
@@ -123,7 +87,7 @@ class _Mapper:
 
     # -- problems -----------------------------------------------------------------------
     def problem(self, loc: str, found: Any, expected: str) -> None:
-        self.out.problems.append(f"{loc}: found {_short(found)}, expected {expected}")
+        self.out.problems.append(f"{loc}: found {short(found)}, expected {expected}")
 
     # -- small readers ------------------------------------------------------------------
     def coding(
@@ -336,7 +300,7 @@ class _Mapper:
                     "mapped": mapped,
                 },
                 "code_uid": cuid,
-                "code_props": _code_props(system, code, display),
+                "code_props": code_props(system, code, display),
             }
         )
         self.out.count("Condition")
@@ -352,7 +316,7 @@ class _Mapper:
         if status not in _MED_STATUSES:
             self.problem(f"{loc}.status", status, f"one of {', '.join(_MED_STATUSES)}")
         coded = self._medication_code(loc, r)
-        dosage = _first(
+        dosage = first(
             r.get("dosageInstruction") if rtype == "MedicationRequest" else r.get("dosage")
         )
         bounds = ((dosage.get("timing") or {}).get("repeat") or {}).get("boundsPeriod") or {}
@@ -387,12 +351,12 @@ class _Mapper:
                     "start_epoch": start.epoch if start else None,
                     "end": end.iso if end else None,
                     "end_epoch": end.epoch if end else None,
-                    "dose_text": _dose_text(dosage),
-                    "route": _route(dosage),
+                    "dose_text": dose_text(dosage),
+                    "route": route(dosage),
                     "mapped": mapping.mapped,
                 },
                 "code_uid": code_uid(system, code),
-                "code_props": _code_props(system, code, display),
+                "code_props": code_props(system, code, display),
             }
         )
         for du in mapping.drug_uids:
@@ -465,7 +429,7 @@ class _Mapper:
                     "mapped": bool(substances),
                 },
                 "code_uid": cuid,
-                "code_props": _code_props(system, code, display),
+                "code_props": code_props(system, code, display),
             }
         )
         for s in substances:
@@ -506,7 +470,10 @@ class _Mapper:
             return
         system, code, display = coded
         uid = f"Observation/{r['id']}"
-        category = _category(r)
+        cat = category(r)
+        if "valueSampledData" in r:
+            self.series(loc, r, (system, code, display), patient, when, cat)
+            return
         components = [c for c in r.get("component") or [] if isinstance(c, Mapping)]
         parts = []
         for j, comp in enumerate(components):
@@ -519,35 +486,51 @@ class _Mapper:
                 f"{cdisplay or ccode}: {value_text if value is None else value} {unit or ''}"
             )
             self.add_observation(
-                f"{uid}/{ccode}", patient, csys, ccode, cdisplay, value, value_text, unit, when,
-                category,
+                f"{uid}/{ccode}", patient, csys, ccode, cdisplay, value, value_text, unit, when, cat
             )  # fmt: skip
         value, value_text, unit = self.value(r, loc)
         if parts and value is None and value_text is None:
             value_text = "; ".join(p.strip() for p in parts)
         self.add_observation(
-            uid, patient, system, code, display, value, value_text, unit, when, category
+            uid, patient, system, code, display, value, value_text, unit, when, cat
         )
 
+    def series(
+        self,
+        loc: str,
+        r: dict[str, Any],
+        coded: tuple[str | None, str, str | None],
+        patient: str,
+        when: Instant,
+        cat: str | None,
+    ) -> None:
+        """A wearable series: one Observation per sample, ``Observation/<id>/<index>``."""
+        sd = r["valueSampledData"]
+        samples = sampled_values(sd)
+        if samples is None:
+            self.problem(
+                f"{loc}.valueSampledData",
+                sd,
+                "SampledData with period > 0 (ms), dimensions 1 and numeric data",
+            )
+            return
+        system, code, display = coded
+        unit = (sd.get("origin") or {}).get("unit") or (sd.get("origin") or {}).get("code")
+        period = float(sd["period"]) / 1000.0
+        for i, value in samples:
+            at = parse_instant(when.epoch + i * period)
+            self.add_observation(
+                f"Observation/{r['id']}/{i}", patient, system, code, display, value, None, unit,
+                at, cat,
+            )  # fmt: skip
+
     def value(self, r: Mapping[str, Any], loc: str) -> tuple[float | None, str | None, str | None]:
-        if "valueQuantity" in r:
-            q = r["valueQuantity"] or {}
-            v = q.get("value")
-            if not isinstance(v, int | float) or isinstance(v, bool):
-                self.problem(f"{loc}.valueQuantity.value", v, "a number")
-                return None, None, None
-            return float(v), None, q.get("unit") or q.get("code")
-        if "valueCodeableConcept" in r:
-            cc = r["valueCodeableConcept"] or {}
-            codings = cc.get("coding") or [{}]
-            return None, cc.get("text") or codings[0].get("display") or codings[0].get("code"), None
-        for key in ("valueString", "valueBoolean", "valueInteger", "valueDateTime"):
-            if key in r:
-                v = r[key]
-                if key == "valueInteger" and isinstance(v, int):
-                    return float(v), None, None
-                return None, str(v), None
-        return None, None, None
+        read = observation_value(r)
+        if read is None:
+            found = (r.get("valueQuantity") or {}).get("value")
+            self.problem(f"{loc}.valueQuantity.value", found, "a number")
+            return None, None, None
+        return read
 
     def add_observation(
         self,
@@ -586,39 +569,6 @@ class _Mapper:
             }
         )
         self.out.count("Observation")
-
-
-def _first(value: Any) -> dict[str, Any]:
-    if isinstance(value, list) and value and isinstance(value[0], Mapping):
-        return dict(value[0])
-    return {}
-
-
-def _dose_text(dosage: Mapping[str, Any]) -> str | None:
-    if dosage.get("text"):
-        return str(dosage["text"])
-    dose = (_first(dosage.get("doseAndRate")).get("doseQuantity")) or {}
-    if "value" in dose:
-        return f"{dose['value']} {dose.get('unit') or dose.get('code') or ''}".strip()
-    return None
-
-
-def _route(dosage: Mapping[str, Any]) -> str | None:
-    route = dosage.get("route") or {}
-    coding = _first(route.get("coding"))
-    value = route.get("text") or coding.get("display") or coding.get("code")
-    return str(value) if value else None
-
-
-def _category(r: Mapping[str, Any]) -> str | None:
-    cat = _first(r.get("category"))
-    coding = _first(cat.get("coding"))
-    value = coding.get("code") or cat.get("text")
-    return str(value) if value else None
-
-
-def _code_props(system: str | None, code: str, display: str | None) -> dict[str, Any]:
-    return {"system": SYSTEMS.get(system or "", system), "code": code, "display": display}
 
 
 def map_bundle(

@@ -9,7 +9,7 @@ from typing import Any
 from kg.errors import NotFound, ValidationError
 from kg.ingest.coding import CodeResolver, load_products, resolver_for
 from kg.ingest.events import change_key, event_row
-from kg.ingest.times import Instant, now, parse_instant
+from kg.ingest.times import Instant, instant_arg, now
 from kg.ingest.twin import ACTIVE_MED_STATUSES, require_patient
 from kg.ingest.writer import write_twin
 from kg.store import GraphStore, Row
@@ -21,14 +21,7 @@ _STATUSES = ("active", "intended", "on-hold")
 
 
 def _when(value: str | dt.datetime | dt.date | None, name: str) -> Instant:
-    if value is None:
-        return now()
-    try:
-        return parse_instant(value)
-    except (TypeError, ValueError):
-        raise ValidationError(
-            f"{name}: found {value!r}, expected an ISO-8601 date or date-time"
-        ) from None
+    return instant_arg(value, name) or now()
 
 
 def _resolve(resolver: CodeResolver, ref: str) -> tuple[str, str, tuple[str, ...]]:
@@ -36,8 +29,7 @@ def _resolve(resolver: CodeResolver, ref: str) -> tuple[str, str, tuple[str, ...
     text = ref.strip()
     if text in resolver.drug_uids:
         code = text.split(":", 1)[1] if text.startswith("RxNorm:") else text
-        name = next((n for n, u in resolver.drug_by_name.items() if u == text), text)
-        return code, name, (text,)
+        return code, resolver.drug_names.get(text, text), (text,)
     code = text.removeprefix("RxNorm:")
     if code.isdigit():
         product = load_products().get(code)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-__all__ = ["Instant", "now", "parse_instant"]
+from kg.errors import ValidationError
+
+__all__ = ["Instant", "instant_arg", "now", "parse_instant"]
 
 _DATE_LEN = 10  # "2026-09-30"
 
@@ -64,3 +66,19 @@ def _from_date(d: dt.date) -> Instant:
 def _from_datetime(t: dt.datetime) -> Instant:
     t = t.astimezone(dt.UTC).replace(microsecond=0)
     return Instant(t.isoformat().replace("+00:00", "Z"), int(t.timestamp()))
+
+
+def instant_arg(value: str | float | dt.datetime | dt.date | None, name: str) -> Instant | None:
+    """Parse an optional time argument of the API.
+
+    Raises:
+        ValidationError: naming the argument and the value.
+    """
+    if value is None:
+        return None
+    try:
+        return parse_instant(value)
+    except (TypeError, ValueError, OverflowError, OSError):
+        raise ValidationError(
+            f"{name}: found {value!r}, expected an ISO-8601 date or date-time"
+        ) from None

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from kg.errors import NotFound, ValidationError
+from kg.errors import NotFound
 from kg.ingest.genotype import GenotypeCall
-from kg.ingest.times import Instant, now, parse_instant
+from kg.ingest.times import instant_arg, now
 from kg.store import GraphStore, Row
 
 __all__ = [
@@ -138,17 +138,6 @@ def require_patient(store: GraphStore, patient_id: str) -> Row:
     return rows[0]
 
 
-def _instant(value: str | dt.datetime | dt.date | None, name: str) -> Instant | None:
-    if value is None:
-        return None
-    try:
-        return parse_instant(value)
-    except (TypeError, ValueError):
-        raise ValidationError(
-            f"{name}: found {value!r}, expected an ISO-8601 date or date-time"
-        ) from None
-
-
 def _between(start: int | None, end: int | None, open_ended: bool, at: int | None) -> bool:
     """Active at ``at`` (None: now): started by then and not ended by then."""
     if at is None:
@@ -171,7 +160,7 @@ def get_twin(store: GraphStore, patient_id: str, *, as_of: str | None = None) ->
     """
     patient = require_patient(store, patient_id)
     uid = patient["uid"]
-    at = _instant(as_of, "as_of")
+    at = instant_arg(as_of, "as_of")
     ref = at.epoch if at else now().epoch
     t = at.epoch if at else None
     conditions = tuple(
@@ -303,7 +292,7 @@ def observations(
 
     Each item: ``uid``, ``value`` (number or None), ``value_text``, ``unit``, ``effective``.
     """
-    s, u = _instant(since, "since"), _instant(until, "until")
+    s, u = instant_arg(since, "since"), instant_arg(until, "until")
     rows = store.read(
         "list_twin_observations",
         {

@@ -126,6 +126,7 @@ def check_ontology(
     report.triples = len(graph)
     report.parse_seconds = time.perf_counter() - start
     errors, warnings = check_conventions(graph)
+    errors += _check_shapes(model.path.parent / "shapes")
     report.errors += errors
     report.warnings += warnings
     drugs: list[DrugFacts] = []
@@ -142,6 +143,17 @@ def check_ontology(
     for cls in inference.unsatisfiable:
         report.unsatisfiable.append(f"{cls}: " + "; ".join(_told_axioms(graph, model, cls)))
     return report
+
+
+def _check_shapes(shapes_dir: Path) -> list[str]:
+    """Syntax errors of the SHACL shape files (``file:line``)."""
+    errors = []
+    for path in sorted(shapes_dir.glob("*.ttl")):
+        try:
+            parse_ontology(path)
+        except ValidationError as exc:
+            errors.append(str(exc))
+    return errors
 
 
 def _told_axioms(g: rdflib.Graph, model: OntologyModel, cls_curie: str) -> list[str]:

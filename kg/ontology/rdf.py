@@ -35,6 +35,7 @@ from kg.store import GraphStore
 __all__ = [
     "FORMATS",
     "ShapeReport",
+    "export_knowledge",
     "export_twin",
     "import_twin",
     "read_rdf",
@@ -161,6 +162,30 @@ def export_twin(
             f"the twin of {patient_uid} uses graph names the ontology does not declare: "
             f"{', '.join(sorted(unknown))}"
         )
+    return g
+
+
+def export_knowledge(
+    store: GraphStore, *, limit: int = 100_000, model: OntologyModel | None = None
+) -> rdflib.Graph:
+    """Interactions and rules (with their drugs, classes and sources) as RDF, for SHACL."""
+    model = model or load_model()
+    labels, types, props = model.names("label"), model.names("type"), model.names("property")
+    g = rdflib.Graph()
+    unknown: set[str] = set()
+    for row in store.read("list_knowledge_statements", {"limit": limit}):
+        s = uid_to_iri(row["uid"])
+        for label in row["labels"]:
+            g.add((s, RDF.type, rdflib.URIRef(labels.get(label, str(KG[label])))))
+        _add_props(g, s, row["props"], props, unknown)
+        for edge in row["edges"]:
+            if edge.get("type") is None or edge.get("to") is None:
+                continue
+            o = uid_to_iri(edge["to"])
+            g.add((s, rdflib.URIRef(types.get(edge["type"], str(KG[edge["type"]]))), o))
+            g.add((o, KG.uid, rdflib.Literal(edge["to"])))
+            for label in edge["to_labels"] or []:
+                g.add((o, RDF.type, rdflib.URIRef(labels.get(label, str(KG[label])))))
     return g
 
 

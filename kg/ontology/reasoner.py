@@ -145,11 +145,19 @@ def _run(graph: rdflib.Graph, base_iri: str, reasoner: str) -> tuple[Any, float]
         first = next((ln for ln in str(exc).splitlines()[1:] if ln.strip()), str(exc))
         if reasoner == "pellet" and "UnsupportedClassVersion" in str(exc):
             raise ConfigError(
-                "Pellet (bundled with owlready2) needs a newer Java than the one installed; "
-                "use the default reasoner, HermiT"
+                "Pellet (bundled with owlready2) needs a newer Java than the installed "
+                f"{_java_version()}; use the default reasoner, HermiT"
             ) from exc
         raise ConfigError(f"the {reasoner} reasoner failed: {first.strip()[:300]}") from exc
     return world, time.perf_counter() - start
+
+
+def _java_version() -> str:
+    import subprocess
+
+    done = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=60)
+    lines = (done.stderr or done.stdout).splitlines()
+    return lines[0].strip() if lines else "Java"
 
 
 def is_consistent(graph: rdflib.Graph, base_iri: str, reasoner: str = "hermit") -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 from kg.ontology.model import load_model, parse_ontology
 from kg.ontology.reasoner import DrugFacts, Inference, PatientFacts, reason
 from kg.store import GraphStore
+from kg.vocab.types import IN_CLASS, MEMBER_OF, SUBCLASS_OF
 
 __all__ = ["InferredEdge", "SyncDiff", "read_facts", "sync_ontology"]
 
@@ -83,16 +84,16 @@ def read_facts(store: GraphStore) -> tuple[list[DrugFacts], list[PatientFacts]]:
 
 def _desired(inference: Inference, patient_class_uids: set[str]) -> set[InferredEdge]:
     edges = {
-        InferredEdge("MEMBER_OF", drug, cls)
+        InferredEdge(MEMBER_OF, drug, cls)
         for drug, classes in inference.drug_classes.items()
         for cls in classes
     }
     edges |= {
-        InferredEdge("IN_CLASS", patient, cls)
+        InferredEdge(IN_CLASS, patient, cls)
         for patient, classes in inference.patient_classes.items()
         for cls in classes
     }
-    edges |= {InferredEdge("SUBCLASS_OF", a, b) for a, b in inference.subclass_of}
+    edges |= {InferredEdge(SUBCLASS_OF, a, b) for a, b in inference.subclass_of}
     return edges
 
 
@@ -146,7 +147,7 @@ def sync_ontology(
             warnings.append(
                 f"the ontology states facts about drug {uid}, which is not in the graph"
             )
-            desired = {e for e in desired if not (e.type == "MEMBER_OF" and e.from_uid == uid)}
+            desired = {e for e in desired if not (e.type == MEMBER_OF and e.from_uid == uid)}
     asserted: set[InferredEdge] = set()
     current: set[InferredEdge] = set()
     for row in store.read("list_class_edges"):
@@ -171,12 +172,12 @@ def sync_ontology(
                     for c in classes
                     if c.is_patient_class
                 ],
-                "add_members": _rows(added, "MEMBER_OF"),
-                "remove_members": _rows(removed, "MEMBER_OF"),
-                "add_in_class": _rows(added, "IN_CLASS"),
-                "remove_in_class": _rows(removed, "IN_CLASS"),
-                "add_subclasses": _rows(added, "SUBCLASS_OF"),
-                "remove_subclasses": _rows(removed, "SUBCLASS_OF"),
+                "add_members": _rows(added, MEMBER_OF),
+                "remove_members": _rows(removed, MEMBER_OF),
+                "add_in_class": _rows(added, IN_CLASS),
+                "remove_in_class": _rows(removed, IN_CLASS),
+                "add_subclasses": _rows(added, SUBCLASS_OF),
+                "remove_subclasses": _rows(removed, SUBCLASS_OF),
             },
         )
     return SyncDiff(

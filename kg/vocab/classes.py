@@ -39,6 +39,7 @@ __all__ = [
     "Biguanide",
     "Bisphosphonate",
     "BleedingRiskDrug",
+    "CACNA1SMalignantHyperthermiaSusceptiblePatient",
     "CNSDepressant",
     "COX2SelectiveNSAID",
     "CYP1A2Inducer",
@@ -85,6 +86,7 @@ __all__ = [
     "FiveHT3Antagonist",
     "Fluoroquinolone",
     "FolicAcidAnalogue",
+    "G6PDDeficientPatient",
     "GLP1ReceptorAgonist",
     "Gabapentinoid",
     "Glucocorticoid",
@@ -126,6 +128,7 @@ __all__ = [
     "ProtonPumpInhibitor",
     "QTProlongingDrug",
     "RAASInhibitor",
+    "RYR1MalignantHyperthermiaSusceptiblePatient",
     "SGLT2Inhibitor",
     "SLCO1B1DecreasedFunctionPatient",
     "SLCO1B1Inducer",
@@ -208,6 +211,7 @@ BetaLactamAntibacterial: Final = "kgtwin:BetaLactamAntibacterial"
 Biguanide: Final = "kgtwin:Biguanide"
 Bisphosphonate: Final = "kgtwin:Bisphosphonate"
 BleedingRiskDrug: Final = "kgtwin:BleedingRiskDrug"
+CACNA1SMalignantHyperthermiaSusceptiblePatient: Final = "kgtwin:CACNA1SMalignantHyperthermiaSusceptiblePatient"
 CNSDepressant: Final = "kgtwin:CNSDepressant"
 COX2SelectiveNSAID: Final = "kgtwin:COX2SelectiveNSAID"
 CYP1A2Inducer: Final = "kgtwin:CYP1A2Inducer"
@@ -254,6 +258,7 @@ Fibrate: Final = "kgtwin:Fibrate"
 FiveHT3Antagonist: Final = "kgtwin:FiveHT3Antagonist"
 Fluoroquinolone: Final = "kgtwin:Fluoroquinolone"
 FolicAcidAnalogue: Final = "kgtwin:FolicAcidAnalogue"
+G6PDDeficientPatient: Final = "kgtwin:G6PDDeficientPatient"
 GLP1ReceptorAgonist: Final = "kgtwin:GLP1ReceptorAgonist"
 Gabapentinoid: Final = "kgtwin:Gabapentinoid"
 Glucocorticoid: Final = "kgtwin:Glucocorticoid"
@@ -295,6 +300,7 @@ PotassiumSupplement: Final = "kgtwin:PotassiumSupplement"
 ProtonPumpInhibitor: Final = "kgtwin:ProtonPumpInhibitor"
 QTProlongingDrug: Final = "kgtwin:QTProlongingDrug"
 RAASInhibitor: Final = "kgtwin:RAASInhibitor"
+RYR1MalignantHyperthermiaSusceptiblePatient: Final = "kgtwin:RYR1MalignantHyperthermiaSusceptiblePatient"
 SGLT2Inhibitor: Final = "kgtwin:SGLT2Inhibitor"
 SLCO1B1DecreasedFunctionPatient: Final = "kgtwin:SLCO1B1DecreasedFunctionPatient"
 SLCO1B1Inducer: Final = "kgtwin:SLCO1B1Inducer"
@@ -377,6 +383,7 @@ KIND: Final[dict[str, str]] = {
     "kgtwin:Biguanide": "therapeutic",
     "kgtwin:Bisphosphonate": "therapeutic",
     "kgtwin:BleedingRiskDrug": "risk_group",
+    "kgtwin:CACNA1SMalignantHyperthermiaSusceptiblePatient": "patient_phenotype",
     "kgtwin:CNSDepressant": "risk_group",
     "kgtwin:COX2SelectiveNSAID": "therapeutic",
     "kgtwin:CYP1A2Inducer": "enzyme_role",
@@ -423,6 +430,7 @@ KIND: Final[dict[str, str]] = {
     "kgtwin:FiveHT3Antagonist": "therapeutic",
     "kgtwin:Fluoroquinolone": "therapeutic",
     "kgtwin:FolicAcidAnalogue": "therapeutic",
+    "kgtwin:G6PDDeficientPatient": "patient_phenotype",
     "kgtwin:GLP1ReceptorAgonist": "therapeutic",
     "kgtwin:Gabapentinoid": "therapeutic",
     "kgtwin:Glucocorticoid": "therapeutic",
@@ -464,6 +472,7 @@ KIND: Final[dict[str, str]] = {
     "kgtwin:ProtonPumpInhibitor": "therapeutic",
     "kgtwin:QTProlongingDrug": "risk_group",
     "kgtwin:RAASInhibitor": "therapeutic",
+    "kgtwin:RYR1MalignantHyperthermiaSusceptiblePatient": "patient_phenotype",
     "kgtwin:SGLT2Inhibitor": "therapeutic",
     "kgtwin:SLCO1B1DecreasedFunctionPatient": "patient_phenotype",
     "kgtwin:SLCO1B1Inducer": "enzyme_role",

@@ -27,7 +27,7 @@ def test_cost_grows_with_page_size_and_counts_fragments() -> None:
     small, large = _cost(NESTED, {"n": 2}), _cost(NESTED, {"n": 100})
     # node: itself (1) + medications (1 + LIST_FACTOR * drugs (1)) + conditions (1)
     node = 1 + (1 + LIST_FACTOR * 1) + 1
-    edges = 1 + LIST_FACTOR * node  # edges is a list of objects without `first`
+    edges = 1 + node  # a page's edges count once: `first` on patients multiplied already
     assert small == FIELD_COSTS["Query.patients"] + 2 * edges
     assert large == FIELD_COSTS["Query.patients"] + 100 * edges
     without_fragment = NESTED.replace("...Meds", "")

@@ -179,3 +179,39 @@ def test_local_pubsub_without_a_shared_channel() -> None:
         return got
 
     assert asyncio.run(run()) == ["hello"]
+
+
+def test_a_mutation_through_one_instance_reaches_a_subscriber_of_another(
+    kb_store: FalkorStore, live_servers: Any
+) -> None:
+    import httpx
+
+    _patient(kb_store, "sub-3")
+    other = FalkorStore(kb_store.registry, kb_store.socket_path, graph_name=kb_store.graph_name)
+    app_a = create_app(kb_store, settings=AUTH_SETTINGS)
+    srv_a = live_servers(app_a)
+    srv_b = live_servers(create_app(other, settings=AUTH_SETTINGS))
+    sub = Subscriber(srv_b.ws_url, "sub-3", KEYS["clinician"])
+    headers = {"Authorization": f"Bearer {KEYS['clinician']}"}
+    m = """mutation($d: String!) { prescribe(patientId: "sub-3", drug: $d) {
+        ... on TwinChange { newAlerts { key kind } } } }"""
+    try:
+        _wait_subscribed(app_a.state.services.pubsub, "Patient/sub-3")
+        with httpx.Client(base_url=srv_a.url, headers=headers, timeout=30) as http:
+            first = http.post("/graphql", json={"query": m, "variables": {"d": "simvastatin"}})
+            raised_first = first.json()["data"]["prescribe"]["newAlerts"]
+            second = http.post("/graphql", json={"query": m, "variables": {"d": "clarithromycin"}})
+            raised = second.json()["data"]["prescribe"]["newAlerts"]
+        assert any(a["kind"] == "drug_interaction" for a in raised)
+        expected = [a["key"] for a in raised_first + raised]
+        got = []
+        for _ in expected:
+            msg = sub.next()
+            assert msg["type"] == "next"
+            event = msg["payload"]["data"]["alertRaised"]
+            assert event["patientId"] == "Patient/sub-3"
+            got.append((event["cause"], event["alert"]["kind"]))
+        assert got[-len(raised) :] == [("prescribe", a["kind"]) for a in raised]
+    finally:
+        sub.close()
+        other.close()

@@ -30,8 +30,8 @@ def _types(store: GraphStore) -> dict[str, int]:
     return {r["type"]: r["count"] for r in store.read("count_kb_relationship_types")}
 
 
-def test_full_load_matches_the_files(kb_store: GraphStore) -> None:
-    labels = _labels(kb_store)
+def test_full_load_matches_the_files(kb_template: GraphStore) -> None:
+    labels = _labels(kb_template)
     diplos = read_rows(DATA_DIR / "cpic/diplotype_phenotype.csv")
     assert labels["Diplotype"] == len(diplos)
     assert labels["Allele"] == len(read_rows(DATA_DIR / "cpic/allele_function.csv"))
@@ -50,22 +50,22 @@ def test_full_load_matches_the_files(kb_store: GraphStore) -> None:
             assert labels["RenalDoseRule"] == len(read_rows(DATA_DIR / "curated" / files[0]))
         if name == "lab_rules":
             assert labels["LabRule"] == len(read_rows(DATA_DIR / "curated" / files[0]))
-    types = _types(kb_store)
+    types = _types(kb_template)
     assert types["HAS_PHENOTYPE"] == len(diplos)
     for t in ("MEMBER_OF", "SUBCLASS_OF", "SUPPORTED_BY", "FOR_DRUG", "FOR_GENE", "HAS_OBJECT"):
         assert types.get(t, 0) > 0, t
 
 
-def test_second_load_changes_no_counts(kb_store: GraphStore) -> None:
-    before = (_labels(kb_store), _types(kb_store))
-    summary = load_knowledge_base(kb_store)
-    assert (_labels(kb_store), _types(kb_store)) == before
+def test_second_load_changes_no_counts(kb_template: GraphStore) -> None:
+    before = (_labels(kb_template), _types(kb_template))
+    summary = load_knowledge_base(kb_template)
+    assert (_labels(kb_template), _types(kb_template)) == before
     assert summary.kb_version == kb_version()
     assert [s.name for s in summary.sources] == list(SOURCES)
 
 
-def test_kb_version_and_sources_are_recorded(kb_store: GraphStore) -> None:
-    stats = kb_stats(kb_store)
+def test_kb_version_and_sources_are_recorded(kb_template: GraphStore) -> None:
+    stats = kb_stats(kb_template)
     assert stats.version == kb_version()
     assert set(stats.loaded_sources) <= set(SOURCES) and "cpic" in stats.loaded_sources
     by_uid = {s.uid: s for s in stats.sources}
@@ -75,8 +75,8 @@ def test_kb_version_and_sources_are_recorded(kb_store: GraphStore) -> None:
     assert any("source:rxnorm" in line for line in stats.lines())
 
 
-def test_every_knowledge_node_has_provenance(kb_store: GraphStore) -> None:
-    rows = kb_store.read("list_kb_unprovenanced", {"labels": KNOWLEDGE_LABELS, "limit": 20})
+def test_every_knowledge_node_has_provenance(kb_template: GraphStore) -> None:
+    rows = kb_template.read("list_kb_unprovenanced", {"labels": KNOWLEDGE_LABELS, "limit": 20})
     assert rows == []
 
 

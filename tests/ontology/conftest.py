@@ -84,6 +84,22 @@ FIXTURE_GENOTYPES: list[dict[str, Any]] = [
         "phenotype_uid": "CYP2C19:Normal Metabolizer",
     },
     {
+        "patient": "Patient/lpm",
+        "consent": True,
+        "genotype": "Genotype/lpm/CYP2C19",
+        "gene": "CYP2C19",
+        "phenotype": "Likely Poor Metabolizer",
+        "phenotype_uid": "CYP2C19:Likely Poor Metabolizer",
+    },
+    {
+        "patient": "Patient/lpm",
+        "consent": True,
+        "genotype": "Genotype/lpm/G6PD",
+        "gene": "G6PD",
+        "phenotype": "Deficient with CNSHA",
+        "phenotype_uid": "G6PD:Deficient with CNSHA",
+    },
+    {
         "patient": "Patient/noconsent",
         "consent": False,
         "genotype": "Genotype/noconsent/CYP2C19",

@@ -22,7 +22,7 @@ def test_shipped_ontology_passes_check(facts_store: GraphStore) -> None:
     report = check_ontology(store=facts_store)
     assert report.ok, report.lines()
     assert report.reasoning_seconds is not None and report.reasoning_seconds > 0
-    assert report.drugs == 6 and report.patients == 2  # the no-consent patient is left out
+    assert report.drugs == 6 and report.patients == 3  # the no-consent patient is left out
     assert any("reasoning (hermit)" in line for line in report.lines())
 
 
@@ -136,3 +136,17 @@ def test_cli_sync_dry_run_and_export(
     assert main(["import", str(target)]) == 0
     assert "imported Patient/rt-1 with 7 resources" in capsys.readouterr().out
     assert main(["export", "--patient", "Patient/none"]) == 2
+
+
+def test_shape_file_syntax_error_is_reported(tmp_path: Path) -> None:
+    import shutil
+
+    from kg.ontology.model import default_ontology_path
+
+    shutil.copy(default_ontology_path(), tmp_path / "kgtwin.ttl")
+    (tmp_path / "shapes").mkdir()
+    (tmp_path / "shapes" / "bad.ttl").write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\nsh:x sh:y\n"
+    )
+    report = check_ontology(tmp_path / "kgtwin.ttl")
+    assert any(f"{tmp_path / 'shapes' / 'bad.ttl'}:" in e for e in report.errors), report.errors

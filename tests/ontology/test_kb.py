@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
 
 from kg.ontology import sync_ontology
+from kg.ontology.model import KG
 from kg.ontology.rdf import export_twin, import_twin, read_rdf, validate_shapes
 from kg.store.base import GraphStore
 from tests.ontology.conftest import edges
@@ -50,3 +52,13 @@ def test_ingested_fhir_twin_conforms_and_round_trips(
     assert report.conforms, report.violations[:10]
     import_twin(store, exported)  # an empty graph: knowledge nodes come from the RDF
     assert isomorphic(exported, export_twin(store, f"Patient/{pid}"))
+
+
+def test_knowledge_conforms_to_the_shapes(kb_store: GraphStore) -> None:
+    from kg.ontology.rdf import export_knowledge
+
+    graph = export_knowledge(kb_store)
+    statements = {s for c in (KG.Interaction, KG.Rule) for s in graph.subjects(RDF.type, c)}
+    assert len(statements) > 100
+    report = validate_shapes(graph)
+    assert report.conforms, report.violations[:10]

@@ -42,6 +42,10 @@ def test_patient_phenotype_classes(facts_store: GraphStore) -> None:
     assert ("IN_CLASS", "Patient/pm", pm, True) in got
     assert ("IN_CLASS", "Patient/pm", "kgtwin:ActionablePhenotypePatient", True) in got
     assert not any(e[1] == "Patient/nm" for e in got if e[0] == "IN_CLASS")
+    # CPIC treats a likely poor metabolizer as a poor metabolizer
+    assert ("IN_CLASS", "Patient/lpm", pm, True) in got
+    assert ("IN_CLASS", "Patient/lpm", "kgtwin:G6PDDeficientPatient", True) in got
+    assert ("IN_CLASS", "Patient/pm", "kgtwin:G6PDDeficientPatient", True) not in got
     assert not any(e[1] == "Patient/noconsent" for e in got if e[0] == "IN_CLASS")
     assert ("SUBCLASS_OF", pm, "kgtwin:ActionablePhenotypePatient", True) in got
 
@@ -96,6 +100,7 @@ def test_ontology_edit_reaches_class_level_rule(facts_store: GraphStore, onto_co
     assert facts_store.read("find_class_rules_for_drugs", pair) == []
 
 
+@pytest.mark.slow  # re-runs HermiT about a dozen times to find the offending axioms
 def test_inconsistent_edit_is_reported_with_axioms(
     facts_store: GraphStore, onto_copy: Path
 ) -> None:

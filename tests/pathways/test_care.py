@@ -142,7 +142,8 @@ def test_htn_at_goal(pw_store: GraphStore) -> None:
 def test_af_low_risk_no_anticoagulation(pw_store: GraphStore) -> None:
     d = show(pw_store, "af-1", "atrial_fibrillation", conditions=[AF], birth_date="1980-02-01")
     assert d["scores"][0]["value"] == 0
-    assert set(steps(d)) == {"no_anticoagulation"}
+    assert d["current_step"]["path"] == ["assess", "no_anticoagulation"]
+    assert d["next_steps"] == [] and d["blocked_steps"] == []
 
 
 def test_af_intermediate_risk_considers_anticoagulation(pw_store: GraphStore) -> None:

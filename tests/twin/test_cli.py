@@ -45,8 +45,7 @@ def test_ingest_files_and_directories_with_report(
     one = next(FHIR_DIR.glob("Karena*.json"))
     shutil.copy(one, tmp_path / one.name)
     assert main(["ingest", str(tmp_path), "--report"]) == 0
-    out = capsys.readouterr().out
-    report = json.loads(out[out.index("[") :])
+    report = json.loads(capsys.readouterr().out)
     assert report[0]["source"].endswith(one.name)
     assert any(u["code"] == "751905" for u in report[0]["unmapped"])
     pid = report[0]["patients"][0]

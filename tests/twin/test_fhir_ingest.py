@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import QueryError, ValidationError
-from kg.ingest import get_twin, ingest_bundle, ingest_bundles, ingest_resource
+from kg.ingest import get_twin, ingest_bundle, ingest_bundles, ingest_resource, observations
 from kg.ingest.coding import SYSTEMS
 from kg.ingest.fhir import NOT_MODELLED_TYPES
 from kg.ingest.writer import write_twin
@@ -24,6 +24,7 @@ from tests.twin.conftest import (
     patient_bundle,
 )
 
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 _LABEL = {
     "Condition": "Condition",
     "MedicationRequest": "MedicationStatement",
@@ -241,3 +242,78 @@ def test_bulk_ingest_writes_valid_bundles_in_groups_and_reports_bad_ones(kb: Gra
     known = kb.read("list_known_patients", {"uids": [f"Patient/b{i}" for i in range(7)]})
     assert sorted(r["uid"] for r in known) == [f"Patient/b{i}" for i in (0, 1, 2, 4, 5, 6)]
     assert get_twin(kb, "b1").lab("33914-3").value == 99.0  # type: ignore[union-attr]
+
+
+def test_medication_statements_and_medication_references(kb: GraphStore) -> None:
+    statement = {
+        "resourceType": "MedicationStatement",
+        "id": "ms1",
+        "status": "active",
+        "medicationReference": {"reference": "#med"},
+        "contained": [
+            {
+                "resourceType": "Medication",
+                "id": "med",
+                "code": {"coding": [{"system": RXNORM, "code": "855332", "display": "Warfarin"}]},
+            }
+        ],
+        "subject": {"reference": "Patient/p1"},
+        "effectivePeriod": {"start": "2024-01-01"},
+        "dosage": [{"text": "5 mg daily", "route": {"text": "oral"}}],
+    }  # fmt: skip
+    bundled = {
+        "resourceType": "MedicationRequest",
+        "id": "mr1",
+        "status": "active",
+        "intent": "order",
+        "medicationReference": {"reference": "Medication/m2"},
+        "subject": {"reference": "Patient/p1"},
+        "authoredOn": "2024-02-01",
+    }
+    medication = {
+        "resourceType": "Medication",
+        "id": "m2",
+        "code": {
+            "coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "309362"}]
+        },
+    }
+    result = ingest_bundle(kb, patient_bundle("p1", [statement, bundled, medication]))
+    assert result.counts == {"Patient": 1, "MedicationStatement": 1, "MedicationRequest": 1}
+    meds = {m.uid: m for m in get_twin(kb, "p1").medications}
+    ms = meds["MedicationStatement/ms1"]
+    assert (ms.code, ms.dose_text, ms.drug_uids) == ("855332", "5 mg daily", ("RxNorm:11289",))
+    assert meds["MedicationStatement/mr1"].drug_uids == ("RxNorm:32968",)
+    broken = dict(bundled, medicationReference={"reference": "Medication/nowhere"})
+    with pytest.raises(ValidationError, match=r"entry\[1\]\.resource\.medication\[x\]"):
+        ingest_bundle(kb, patient_bundle("p1", [broken]))
+
+
+def test_a_wearable_series_becomes_one_observation_per_sample(kb: GraphStore) -> None:
+    series = {
+        "resourceType": "Observation",
+        "id": "hr1",
+        "status": "final",
+        "code": {
+            "coding": [{"system": "http://loinc.org", "code": "8867-4", "display": "Heart rate"}]
+        },
+        "subject": {"reference": "Patient/p1"},
+        "effectiveDateTime": "2026-05-05T10:00:00Z",
+        "valueSampledData": {
+            "origin": {"value": 0, "unit": "/min"},
+            "period": 5000,
+            "dimensions": 1,
+            "data": "71 72 E 75",
+        },
+    }
+    result = ingest_bundle(kb, patient_bundle("p1", [series]))
+    assert result.counts["Observation"] == 3
+    points = observations(kb, "p1", "8867-4")
+    assert [(o["value"], o["effective"]) for o in points] == [
+        (71.0, "2026-05-05T10:00:00Z"),
+        (72.0, "2026-05-05T10:00:05Z"),
+        (75.0, "2026-05-05T10:00:15Z"),
+    ]
+    assert get_twin(kb, "p1").lab("8867-4").value == 75.0  # type: ignore[union-attr]
+    series["valueSampledData"] = {"period": 0, "data": "1 2"}
+    with pytest.raises(ValidationError, match=r"entry\[1\]\.resource\.valueSampledData"):
+        ingest_bundle(kb, patient_bundle("p1", [series]))

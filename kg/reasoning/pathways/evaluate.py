@@ -203,10 +203,11 @@ def _options(step: Step, facts: TwinFacts) -> list[str]:
     """The options worth a what-if: not already taken, and (for add-on steps) only those
     filling a therapy component the twin does not have yet."""
     open_codes: set[str] | None = None
-    if step.therapy and step.required_components < len(step.therapy):
+    filled = [any(c in facts.drugs or c in facts.classes for c in comp) for comp in step.therapy]
+    if any(filled):
         open_codes = set()
-        for comp in step.therapy:
-            if not any(c in facts.drugs or c in facts.classes for c in comp):
+        for comp, done in zip(step.therapy, filled, strict=True):
+            if not done:
                 open_codes.update(comp)
     out = []
     for drug in step.options:

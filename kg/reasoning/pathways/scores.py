@@ -29,7 +29,7 @@ class ScoreInput:
             "points": self.points,
             "status": self.result.status,
             "counted": self.points if self.result.holds else 0,
-            "data": self.result.all_data(),
+            "data": list(dict.fromkeys(self.result.all_data())),
         }
 
 
