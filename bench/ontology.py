@@ -1,7 +1,7 @@
 """Ontology benchmark: parse, reasoning and sync times over the full default knowledge base.
 
     .venv/bin/python bench/ontology.py            # full knowledge base
-    .venv/bin/python bench/ontology.py --quick    # the ontology alone plus a few synthetic drugs
+    .venv/bin/python bench/ontology.py --quick    # the ontology over an empty graph, one run
 
 Runs on a throwaway embedded engine; prints one line per figure.
 """

@@ -388,11 +388,6 @@ class _Hooks:
         ]
         return JSONResponse({"services": services})
 
-    def _auth(self, request: Request, uid: str | None) -> Principal:
-        principal = self.services.auth.authenticate(request.headers.get("authorization"))
-        principal.require("safety:read", uid)
-        return principal
-
     async def call(self, request: Request) -> Response:
         service = request.path_params["service"]
         spec = SERVICES.get(service)
@@ -409,11 +404,13 @@ class _Hooks:
             return _error(400, "context.patientId is required")
         uid = patient_uid(str(context["patientId"]))
         rid = request.scope.get("state", {}).get("request_id", "")
+        principal: Principal | None = None
         try:
-            principal = self._auth(request, uid)
+            principal = self.services.auth.authenticate(request.headers.get("authorization"))
+            principal.require("safety:read", uid)
         except Forbidden as exc:
-            await self._audit(None, f"cds:{service}", uid, "forbidden", rid)
-            status = 401 if "required" in str(exc) or "not a known" in str(exc) else 403
+            await self._audit(principal, f"cds:{service}", uid, "forbidden", rid)
+            status = 401 if principal is None else 403
             return _error(status, str(exc))
         timeout = self.services.settings.cds_timeout
         outcome = "success"

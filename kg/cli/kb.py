@@ -17,7 +17,9 @@ def register(sub: Any) -> None:
     kb = sub.add_parser("kb", help="load and inspect the default knowledge base")
     ksub = kb.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
     p = ksub.add_parser("load", help="load every knowledge source (idempotent)")
-    p.add_argument("--only", metavar="SOURCE", choices=SOURCES, help=f"load one source: {', '.join(SOURCES)}")
+    p.add_argument(
+        "--only", metavar="SOURCE", choices=SOURCES, help=f"load one source: {', '.join(SOURCES)}"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print the summary as JSON")
     p.set_defaults(func=_load)

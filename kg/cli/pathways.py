@@ -68,12 +68,18 @@ def _show(args: argparse.Namespace) -> int:
     with store_from_args(args) as store:
         if args.pathway:
             results = [
-                care_pathway(store, args.patient_id, args.pathway, now=args.now,
-                             check_safety=not args.no_safety)
+                care_pathway(
+                    store,
+                    args.patient_id,
+                    args.pathway,
+                    now=args.now,
+                    check_safety=not args.no_safety,
+                )
             ]
         else:
-            results = care_pathways(store, args.patient_id, now=args.now,
-                                    check_safety=not args.no_safety)
+            results = care_pathways(
+                store, args.patient_id, now=args.now, check_safety=not args.no_safety
+            )
     if args.json:
         print_json({"pathways": [r.to_dict() for r in results]})
         return 0

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
+from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -72,37 +75,43 @@ def _files(paths: list[str]) -> list[Path]:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from kg.ingest import ingest_bundle, ingest_resource, resolver_for
+    from kg.ingest import ingest_bundles, resolver_for
 
     files = _files(args.paths)
+    out = sys.stderr if args.report else sys.stdout  # --report: stdout is JSON only
     rejected = 0
     reports = []
-    with store_from_args() as store:
-        resolver = resolver_for(store)
+    queue: deque[Path] = deque()
+
+    def documents() -> Iterator[Any]:
+        nonlocal rejected
         for path in files:
             try:
                 doc = json.loads(path.read_text(encoding="utf-8"))
-                if isinstance(doc, dict) and doc.get("resourceType") != "Bundle":
-                    result = ingest_resource(store, doc, resolver=resolver)
-                else:
-                    result = ingest_bundle(store, doc, lenient=args.lenient, resolver=resolver)
-            except ValueError as exc:  # JSON syntax
+            except ValueError as exc:
                 rejected += 1
                 print(f"{path}: rejected: not JSON ({exc})", file=sys.stderr)
                 continue
-            except ValidationError as exc:
+            if isinstance(doc, dict) and doc.get("resourceType") != "Bundle":
+                doc = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": doc}]}
+            queue.append(path)
+            yield doc
+
+    with store_from_args() as store:
+        resolver = resolver_for(store)
+        for outcome in ingest_bundles(store, documents(), lenient=args.lenient, resolver=resolver):
+            path = queue.popleft()
+            if isinstance(outcome, ValidationError):
                 rejected += 1
-                print(f"{path}: rejected: {exc}", file=sys.stderr)
+                print(f"{path}: rejected: {outcome}", file=sys.stderr)
                 continue
-            counts = ", ".join(f"{k} {v}" for k, v in sorted(result.counts.items()))
+            counts = ", ".join(f"{k} {v}" for k, v in sorted(outcome.counts.items()))
             print(
-                f"{path}: {result.resources} resources ({counts}); "
-                f"{len(result.unmapped)} unmapped, {len(result.skipped)} skipped",
-                file=sys.stderr if args.report else sys.stdout,  # --report: stdout is JSON only
+                f"{path}: {outcome.resources} resources ({counts}); "
+                f"{len(outcome.unmapped)} unmapped, {len(outcome.skipped)} skipped",
+                file=out,
             )
-            report = result.as_dict()
-            report["source"] = str(path)
-            reports.append(report)
+            reports.append({"source": str(path), **outcome.as_dict()})
     if args.report:
         print_json(
             [{k: r[k] for k in ("source", "patients", "unmapped", "skipped")} for r in reports]
@@ -159,7 +168,7 @@ def _genotype(args: argparse.Namespace) -> int:
             ]
         else:
             raise ValidationError("give GENE and DIPLOTYPE, or --pharmcat FILE")
-    print_json([c.__dict__ for c in calls])
+    print_json([dataclasses.asdict(c) for c in calls])
     return 0
 
 

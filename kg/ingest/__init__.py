@@ -22,7 +22,7 @@ from kg.ingest.genotype import (
 )
 from kg.ingest.medication import record_medication, stop_medication
 from kg.ingest.result import IngestResult, SkippedItem, UnmappedItem
-from kg.ingest.stream import append_observation, append_observations
+from kg.ingest.stream import append_observation
 from kg.ingest.twin import (
     LabValue,
     Twin,
@@ -49,7 +49,6 @@ __all__ = [
     "TwinMedication",
     "UnmappedItem",
     "append_observation",
-    "append_observations",
     "get_twin",
     "ingest_bundle",
     "ingest_bundles",

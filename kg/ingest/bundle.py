@@ -74,7 +74,9 @@ def ingest_bundles(
     patients: set[str] = set()
     for bundle in bundles:
         try:
-            prepared = _prepare(store, bundle, lenient=lenient, resolver=resolver, patient_id=None)
+            prepared = _prepare(
+                store, bundle, lenient=lenient, resolver=resolver, patient_id=None, pending=patients
+            )
         except ValidationError as exc:
             outcomes.append(exc)
             continue
@@ -146,10 +148,11 @@ def _prepare(
     lenient: bool,
     resolver: CodeResolver,
     patient_id: str | None,
+    pending: set[str] | None = None,
 ) -> _Prepared:
     recorded = now()
     mapped = map_bundle(bundle, resolver, lenient=lenient, patient_id=patient_id, recorded=recorded)
-    new = _new_patients(store, mapped)
+    new = _new_patients(store, mapped, pending or set())
     genotypes, genotype_events, problems, _ = resolve_genotypes(
         store,
         mapped.genotype_requests,
@@ -186,9 +189,12 @@ def _write(store: GraphStore, prepared: list[_Prepared]) -> None:
     write_twin(store, **rows, latest=latest, genotypes=genotypes, events=events)
 
 
-def _new_patients(store: GraphStore, mapped: MappedBundle) -> frozenset[str]:
-    """Patients of the bundle not yet on the graph; a problem for each referenced one missing."""
-    in_bundle = {p["uid"] for p in mapped.patients}
+def _new_patients(store: GraphStore, mapped: MappedBundle, pending: set[str]) -> frozenset[str]:
+    """Patients of the bundle not yet on the graph; a problem for each referenced one missing.
+
+    ``pending`` holds patients of bundles validated but not yet written (bulk ingest).
+    """
+    in_bundle = {p["uid"] for p in mapped.patients} | (pending & set(mapped.referenced_patients))
     uids = sorted(in_bundle | set(mapped.referenced_patients))
     if not uids:
         return frozenset()

@@ -198,6 +198,9 @@ class _Mapper:
             if isinstance(full_url, str):
                 self.urls[full_url] = (rtype, rid)
             self.urls[f"{rtype}/{rid}"] = (rtype, rid)
+            # Synthea-style ids are the uuid of the fullUrl; entries copied out of a bundle
+            # (CDS Hooks prefetch) lose their fullUrl but keep references to it.
+            self.urls.setdefault(f"urn:uuid:{rid}", (rtype, rid))
             if rtype == "Medication":
                 self.medications[f"{rtype}/{rid}"] = resource
                 if isinstance(full_url, str):

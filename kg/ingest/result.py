@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["IngestResult", "SkippedItem", "UnmappedItem"]
@@ -52,7 +52,6 @@ class IngestResult:
     unmapped: tuple[UnmappedItem, ...] = ()
     skipped: tuple[SkippedItem, ...] = ()
     events: int = 0
-    source: str | None = field(default=None, compare=False)
 
     @property
     def resources(self) -> int:
@@ -62,7 +61,6 @@ class IngestResult:
     def as_dict(self) -> dict[str, Any]:
         """Plain dict for JSON output (the ``--report`` of ``kgtwin ingest``)."""
         return {
-            "source": self.source,
             "patients": list(self.patients),
             "counts": dict(self.counts),
             "events": self.events,

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from kg.errors import NotFound, ValidationError
 from kg.ingest.times import parse_instant
 from kg.store import GraphStore
 
-__all__ = ["append_observation", "append_observations", "parse_stream_line"]
+__all__ = ["append_observation", "parse_stream_line"]
 
 _LOINC = re.compile(r"^\d{1,7}-\d$")
 
@@ -80,8 +80,6 @@ def append_observation(
 
 def parse_stream_line(line: str, number: int) -> dict[str, Any]:
     """One JSON line of ``kgtwin ingest-stream``: patient, loinc, value, unit, effective."""
-    import json
-
     try:
         obj = json.loads(line)
     except ValueError as exc:
@@ -95,18 +93,3 @@ def parse_stream_line(line: str, number: int) -> dict[str, Any]:
             "(expected patient, loinc, value, unit, effective)"
         )
     return obj
-
-
-def append_observations(store: GraphStore, items: Iterable[Mapping[str, Any]]) -> Iterator[str]:
-    """Append a stream of observations (dicts with patient, loinc, value, unit, effective)."""
-    for item in items:
-        yield append_observation(
-            store,
-            str(item["patient"]),
-            str(item["loinc"]),
-            item["value"],
-            item.get("unit"),
-            item["effective"],
-            display=item.get("display"),
-            category=item.get("category"),
-        )

@@ -1,8 +1,8 @@
 """The default knowledge base: versioned data files with provenance, and their loaders.
 
-    from kg.knowledge import load_knowledge_base, resolve_drug
-    summary = load_knowledge_base(store)        # every source, idempotent
-    warfarin = resolve_drug(store, "warfarin")  # DrugMatch(uid="RxNorm:11289", ...)
+from kg.knowledge import load_knowledge_base, resolve_drug
+summary = load_knowledge_base(store)        # every source, idempotent
+warfarin = resolve_drug(store, "warfarin")  # DrugMatch(uid="RxNorm:11289", ...)
 """
 
 from __future__ import annotations

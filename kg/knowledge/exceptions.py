@@ -31,7 +31,11 @@ class ReviewedExceptions:
 
     def lookup_ok(self, gene: str, value: str) -> bool:
         """True when (gene, value) is a reviewed recommendation-lookup exception."""
-        return (gene, value) in self.lookups or (gene, "*") in self.lookups or ("*", value) in self.lookups
+        return (
+            (gene, value) in self.lookups
+            or (gene, "*") in self.lookups
+            or ("*", value) in self.lookups
+        )
 
     def is_unresolved_ok(self, name: str) -> bool:
         """True when ``name`` is a reviewed unresolved drug."""
@@ -51,7 +55,11 @@ def load_exceptions(data_dir: Path, problems: Problems) -> ReviewedExceptions:
         display="reviewed_exceptions.csv",
     )
     return ReviewedExceptions(
-        lookups=frozenset((r["key"], r["value"]) for r in rows if r["kind"] == "recommendation_lookup"),
+        lookups=frozenset(
+            (r["key"], r["value"]) for r in rows if r["kind"] == "recommendation_lookup"
+        ),
         unresolved=frozenset(norm_name(r["value"]) for r in rows if r["kind"] == "unresolved_drug"),
-        not_drugs=frozenset((r["key"], norm_name(r["value"])) for r in rows if r["kind"] == "not_a_drug"),
+        not_drugs=frozenset(
+            (r["key"], norm_name(r["value"])) for r in rows if r["kind"] == "not_a_drug"
+        ),
     )

@@ -56,7 +56,9 @@ def plan_sources(data_dir: Path = DATA_DIR, *, only: str | None = None) -> list[
     return [_PLANNERS[n](ctx) for n in names]
 
 
-def load_knowledge_base(store: GraphStore, *, only: str | None = None, progress: bool = False) -> LoadSummary:
+def load_knowledge_base(
+    store: GraphStore, *, only: str | None = None, progress: bool = False
+) -> LoadSummary:
     """Load the default knowledge base (every source, or only ``only``) idempotently.
 
     Example: ``load_knowledge_base(store, only="cpic")`` loads the CPIC genes, alleles,

@@ -69,6 +69,5 @@ def map_source_severity(source: str, label: str) -> str:
     except KeyError:
         known = [f"{s}/{lab}" for s, lab in SOURCE_SEVERITY]
         raise ValidationError(
-            f"no severity mapping for source {source!r} label {label!r} "
-            f"(known: {choices(known)})"
+            f"no severity mapping for source {source!r} label {label!r} (known: {choices(known)})"
         ) from None

@@ -133,7 +133,9 @@ SOURCE_INFO: dict[str, SourceInfo] = {
 }
 
 
-def provenance(key: str, kb: str, citation: str | None = None, url: str | None = None) -> dict[str, Any]:
+def provenance(
+    key: str, kb: str, citation: str | None = None, url: str | None = None
+) -> dict[str, Any]:
     """Provenance properties for a node or edge of source ``key`` (see docs/graph-model.md)."""
     s = SOURCE_INFO[key]
     out: dict[str, Any] = {

@@ -51,7 +51,9 @@ def kb_stats(store: GraphStore) -> KbStats:
     for row in store.read("list_kb_source_counts"):
         s = by_source.setdefault(
             row["source"],
-            SourceStats(row["source"], row["name"] or "", row["version"] or "", row["licence"] or "", {}),
+            SourceStats(
+                row["source"], row["name"] or "", row["version"] or "", row["licence"] or "", {}
+            ),
         )
         if row["label"] is not None and row["count"]:
             s.counts[row["label"]] = int(row["count"])

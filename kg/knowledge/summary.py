@@ -49,7 +49,10 @@ class LoadSummary:
 
     def lines(self) -> list[str]:
         """A human-readable summary, one line per source."""
-        out = [f"knowledge base {self.kb_version}: {len(self.sources)} source(s) in {self.seconds:.1f}s"]
+        out = [
+            f"knowledge base {self.kb_version}: "
+            f"{len(self.sources)} source(s) in {self.seconds:.1f}s"
+        ]
         for s in self.sources:
             if s.skipped:
                 out.append(f"  {s.name:22} SKIPPED: {s.note}")

@@ -21,7 +21,7 @@ _RXCUI = r"[0-9]+"
 
 
 def norm_name(name: str) -> str:
-    """Lower case, ``_`` as space, single spaces: ``Fluticasone_Propionate`` -> ``fluticasone propionate``."""
+    """Lower case, ``_`` as space, single spaces: ``Calcium_Acetate`` -> ``calcium acetate``."""
     return " ".join(name.replace("_", " ").lower().split())
 
 
@@ -89,12 +89,18 @@ def build_vocabulary(data_dir: Path, problems: Problems) -> DrugVocabulary:
     voc = DrugVocabulary()
     ing = read_csv(
         data_dir / "vocab/rxnorm_ingredients_ndfrt.csv",
-        [Column("rxcui", pattern=_RXCUI), Column("ingredient_name"), Column("ndfrt_nui", required=False)],
+        [
+            Column("rxcui", pattern=_RXCUI),
+            Column("ingredient_name"),
+            Column("ndfrt_nui", required=False),
+        ],
         problems,
         display="vocab/rxnorm_ingredients_ndfrt.csv",
     )
     for r in ing:
-        voc.add(DrugEntry(f"RxNorm:{r['rxcui']}", r["rxcui"], norm_name(r["ingredient_name"]), "rxnorm"))
+        voc.add(
+            DrugEntry(f"RxNorm:{r['rxcui']}", r["rxcui"], norm_name(r["ingredient_name"]), "rxnorm")
+        )
     cpic = read_csv(
         data_dir / "vocab/cpic_drugs.csv",
         [

@@ -27,6 +27,7 @@ __all__ = ["CypherNames", "scan_cypher", "scan_query_dir"]
 
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
 _COMMENT = re.compile(r"//[^\n]*")
+_TOKENS = re.compile(f"{_STRING.pattern}|{_COMMENT.pattern}")
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 # (x:Label:Other ...), (:Label), (x:A|B)
 _NODE_LABELS = re.compile(
@@ -69,8 +70,11 @@ class CypherNames:
 
 
 def _clean(text: str) -> str:
-    text = _STRING.sub("''", text)
-    return _COMMENT.sub("", text)
+    # one left-to-right pass: a quote inside a comment, or // inside a string, is not special
+    def repl(m: re.Match[str]) -> str:
+        return "" if m.group(0).startswith("//") else "''"
+
+    return _TOKENS.sub(repl, text)
 
 
 def _names(expr: str) -> list[str]:

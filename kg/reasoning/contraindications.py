@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+from dataclasses import replace
 
 from kg.reasoning.context import EGFR_LOINCS, CheckInput
 from kg.reasoning.findings import AlertBuilder, evidence_from
-from kg.reasoning.model import Alert
+from kg.reasoning.model import Alert, LabValue
 from kg.store import GraphStore
 
 __all__ = [
@@ -16,6 +16,8 @@ __all__ = [
     "find_condition_alerts",
     "find_lab_alerts",
     "find_renal_alerts",
+    "fold_renal_into_lab",
+    "lab_family",
 ]
 
 RENAL_ACTION_SEVERITY = {
@@ -71,9 +73,20 @@ def _date(epoch: int | None, iso: str | None) -> str:
     return dt.datetime.fromtimestamp(epoch, dt.UTC).date().isoformat()
 
 
+def lab_family(loinc: str) -> str:
+    """What a LOINC code measures, for folding: every eGFR code is ``egfr``."""
+    return "egfr" if loinc in EGFR_LOINCS else loinc
+
+
 def find_lab_alerts(store: GraphStore, inp: CheckInput) -> list[Alert]:
-    """Drugs whose lab rule the latest value crosses; says when the value is too old to trust."""
-    if not inp.labs or not inp.drug_uids:
+    """Drugs whose lab rules the latest value crosses, one alert per drug and lab (the most
+    severe rule leads), with the value's date and whether it is too old to trust."""
+    latest: dict[str, LabValue] = {}
+    for lab in inp.labs:  # several codes measure one thing (eGFR by MDRD, CKD-EPI...)
+        fam = lab_family(lab.loinc)
+        if fam not in latest or (lab.effective_epoch or 0) > (latest[fam].effective_epoch or 0):
+            latest[fam] = lab
+    if not latest or not inp.drug_uids:
         return []
     labs = [
         {
@@ -82,47 +95,37 @@ def find_lab_alerts(store: GraphStore, inp: CheckInput) -> list[Alert]:
             "effective": lab.effective,
             "effective_epoch": lab.effective_epoch,
         }
-        for lab in inp.labs
+        for lab in latest.values()
     ]
     params = {"drug_uids": list(inp.drug_uids), "labs": labs, "now_epoch": inp.now_epoch}
+    builders: dict[str, AlertBuilder] = {}
     rows = store.read("find_lab_contraindications", params)
-    # Several LOINC codes measure the same thing (eGFR by MDRD or CKD-EPI): keep, per drug and
-    # rule message, the most recent value.
-    best: dict[tuple[str, str], dict[str, object]] = {}
-    for r in rows:
-        k = (r["drug_uid"], r["message"])
-        cur = best.get(k)
-        if cur is None or (r.get("effective") or "", r["rule_id"]) > (
-            str(cur.get("effective") or ""),
-            str(cur["rule_id"]),
-        ):
-            best[k] = r
-    alerts = []
-    for r in best.values():
-        when = _date(None, r.get("effective"))  # type: ignore[arg-type]
+    for r in sorted(rows, key=lambda r: str(r["rule_id"])):
+        when = _date(None, r.get("effective"))
         stale = bool(r["stale"])
-        value_text = f"{r['lab_name']} {r['value']:g}{' ' + str(r['unit']) if r['unit'] else ''}"
+        unit = f" {r['unit']}" if r["unit"] else ""
         msg = (
-            f"{r['drug_name']}: latest {value_text} on {when} is {r['comparator']} "
-            f"{r['threshold']:g}. {r['message']}"
+            f"{r['drug_name']}: latest {r['lab_name']} {r['value']:g}{unit} on {when} is "
+            f"{r['comparator']} {r['threshold']:g}. {r['message']}"
         )
         if stale:
             msg += (
                 f" The value is {r['age_days']} days old (older than the {r['max_age_days']} "
                 "days this rule trusts): it is stale; re-measure before acting."
             )
-        digest = hashlib.sha1(str(r["message"]).encode()).hexdigest()[:10]
-        b = AlertBuilder(kind="drug_lab", key=f"drug_lab:{r['drug_uid']}:{digest}")
-        via = str(r["via"])
-        path = [str(r["drug_uid"])] + (["MEMBER_OF", via] if via != r["drug_uid"] else [])
+        key = f"drug_lab:{r['drug_uid']}:{lab_family(r['loinc'])}"
+        b = builders.setdefault(key, AlertBuilder(kind="drug_lab", key=key))
+        via = r["via"]
+        path = [r["drug_uid"]] + (["MEMBER_OF", via] if via != r["drug_uid"] else [])
         b.add(
-            severity=str(r["severity"]),
+            severity=r["severity"],
             message=msg,
-            management=str(r["management"]),
+            management=r["management"],
             basis="lab_rule",
             evidence=[evidence_from(r)],
-            path=[*path, "FOR_DRUG", str(r["rule_uid"]), "ON_LAB", f"LOINC:{r['loinc']}"],
-            drugs=[(str(r["drug_uid"]), str(r["drug_name"]))],
+            path=[*path, "FOR_DRUG", r["rule_uid"], "ON_LAB", f"LOINC:{r['loinc']}"],
+            drugs=[(r["drug_uid"], r["drug_name"])],
+            loinc=r["loinc"],
             value=r["value"],
             unit=r["unit"],
             effective=r.get("effective"),
@@ -132,7 +135,10 @@ def find_lab_alerts(store: GraphStore, inp: CheckInput) -> list[Alert]:
             comparator=r["comparator"],
             threshold=r["threshold"],
         )
-        alerts.append(b.build(lab=str(r["loinc"])))
+    alerts = []
+    for b in builders.values():
+        alert = b.build()
+        alerts.append(replace(alert, lab=str(alert.detail("loinc"))))
     return alerts
 
 
@@ -247,3 +253,27 @@ def find_allergies(store: GraphStore, inp: CheckInput) -> list[Alert]:
                 rule_uid=r["rule_uid"],
             )
     return [b.build(allergy=labels[k]) for k, b in builders.items()]
+
+
+def fold_renal_into_lab(alerts: list[Alert]) -> list[Alert]:
+    """One finding, two tables: a renal-dose alert for a drug that already has an eGFR lab
+    alert becomes extra evidence of that alert (metformin at eGFR 25: one alert)."""
+    labs = {a.key: i for i, a in enumerate(alerts) if a.kind == "drug_lab"}
+    out = list(alerts)
+    drop = set()
+    for i, a in enumerate(alerts):
+        if a.kind != "renal_dose":
+            continue
+        j = labs.get(f"drug_lab:{a.drug_uids[0]}:egfr")
+        if j is None:
+            continue
+        lab = out[j]
+        out[j] = replace(
+            lab,
+            evidence=lab.evidence + tuple(e for e in a.evidence if e not in lab.evidence),
+            path=lab.path + a.path,
+            basis=(*lab.basis, *a.basis),
+            details=tuple(sorted({**dict(lab.details), "renal_dose": a.management}.items())),
+        )
+        drop.add(i)
+    return [a for i, a in enumerate(out) if i not in drop]

@@ -24,6 +24,7 @@ from kg.reasoning.contraindications import (
     find_condition_alerts,
     find_lab_alerts,
     find_renal_alerts,
+    fold_renal_into_lab,
 )
 from kg.reasoning.drugs import resolve_drugs
 from kg.reasoning.groups import find_additive_risks, find_duplicates
@@ -103,6 +104,7 @@ def _run_checks(
     alerts += find_lab_alerts(store, inp)
     alerts += find_renal_alerts(store, inp)
     alerts += find_allergies(store, inp)
+    alerts = fold_renal_into_lab(alerts)
     if genomic:
         statuses = gene_statuses(store, inp.genotypes, inp.drug_uids)
         alerts += find_pgx(store, inp, statuses)
@@ -216,14 +218,18 @@ def safety_report(
     now_epoch = _now_epoch(now)
     at = epoch_of(as_of) if as_of else now_epoch
     ctx = read_context(store, patient_id, as_of_epoch=at, as_of=as_of)
-    opts = {"now_epoch": now_epoch, "allow_genomic": allow_genomic, "patient_id": patient_id}
-    current = _report_for(store, ctx, **opts)  # type: ignore[arg-type]
+    def report_for(c: TwinContext) -> SafetyReport:
+        return _report_for(
+            store, c, now_epoch=now_epoch, allow_genomic=allow_genomic, patient_id=patient_id
+        )
+
+    current = report_for(ctx)
     if what_if is None:
         return current
     added = resolve_drugs(store, what_if.add) if what_if.add else []
     stopped = [u for _, u, _ in resolve_drugs(store, what_if.stop)] if what_if.stop else []
     hypo_ctx = apply_what_if(ctx, what_if, added=added, stopped=stopped, now_epoch=now_epoch)
-    hypo = _report_for(store, hypo_ctx, **opts)  # type: ignore[arg-type]
+    hypo = report_for(hypo_ctx)
     return SafetyReport(
         patient_id=hypo.patient_id,
         as_of=hypo.as_of,

@@ -211,7 +211,9 @@ BetaLactamAntibacterial: Final = "kgtwin:BetaLactamAntibacterial"
 Biguanide: Final = "kgtwin:Biguanide"
 Bisphosphonate: Final = "kgtwin:Bisphosphonate"
 BleedingRiskDrug: Final = "kgtwin:BleedingRiskDrug"
-CACNA1SMalignantHyperthermiaSusceptiblePatient: Final = "kgtwin:CACNA1SMalignantHyperthermiaSusceptiblePatient"
+CACNA1SMalignantHyperthermiaSusceptiblePatient: Final = (
+    "kgtwin:CACNA1SMalignantHyperthermiaSusceptiblePatient"
+)
 CNSDepressant: Final = "kgtwin:CNSDepressant"
 COX2SelectiveNSAID: Final = "kgtwin:COX2SelectiveNSAID"
 CYP1A2Inducer: Final = "kgtwin:CYP1A2Inducer"
@@ -300,7 +302,9 @@ PotassiumSupplement: Final = "kgtwin:PotassiumSupplement"
 ProtonPumpInhibitor: Final = "kgtwin:ProtonPumpInhibitor"
 QTProlongingDrug: Final = "kgtwin:QTProlongingDrug"
 RAASInhibitor: Final = "kgtwin:RAASInhibitor"
-RYR1MalignantHyperthermiaSusceptiblePatient: Final = "kgtwin:RYR1MalignantHyperthermiaSusceptiblePatient"
+RYR1MalignantHyperthermiaSusceptiblePatient: Final = (
+    "kgtwin:RYR1MalignantHyperthermiaSusceptiblePatient"
+)
 SGLT2Inhibitor: Final = "kgtwin:SGLT2Inhibitor"
 SLCO1B1DecreasedFunctionPatient: Final = "kgtwin:SLCO1B1DecreasedFunctionPatient"
 SLCO1B1Inducer: Final = "kgtwin:SLCO1B1Inducer"

@@ -33,6 +33,14 @@ _MODULES = {
 }
 
 
+def _assign(name: str, value: str) -> str:
+    """``name: Final = "value"``, wrapped the way ruff format wraps a line over 100 chars."""
+    line = f'{name}: Final = "{value}"'
+    if len(line) <= 100:
+        return line + "\n"
+    return f'{name}: Final = (\n    "{value}"\n)\n'
+
+
 def _module(model: OntologyModel, kind: str, doc: str) -> str:
     names = model.names(kind)
     out = [_HEADER.format(doc=doc, version=model.version)]
@@ -40,7 +48,7 @@ def _module(model: OntologyModel, kind: str, doc: str) -> str:
         "__all__ = [\n" + "".join(f'    "{n}",\n' for n in sorted(names)) + '    "IRI",\n]\n\n'
     )
     for name in sorted(names):
-        out.append(f'{name}: Final = "{name}"\n')
+        out.append(_assign(name, name))
     out.append("\n#: graph name -> ontology IRI\nIRI: Final[dict[str, str]] = {\n")
     out += [f'    "{n}": "{names[n]}",\n' for n in sorted(names)]
     out.append("}\n")
@@ -55,7 +63,7 @@ def _classes(model: OntologyModel) -> str:
         "__all__ = [\n" + "".join(f'    "{n}",\n' for n in sorted(names)) + '    "KIND",\n]\n\n'
     )
     for name in sorted(names):
-        out.append(f'{name}: Final = "{names[name].uid}"\n')
+        out.append(_assign(name, names[name].uid))
     out.append("\n#: class uid -> kind (therapeutic, risk_group, enzyme_role, patient_phenotype)\n")
     out.append("KIND: Final[dict[str, str]] = {\n")
     out += [f'    "{names[n].uid}": "{names[n].kind}",\n' for n in sorted(names)]

@@ -17,6 +17,8 @@ __all__ = [
     "activity_score",
     "activity_value",
     "adjustment",
+    "allele1",
+    "allele2",
     "at",
     "at_epoch",
     "atc_codes",
@@ -29,6 +31,7 @@ __all__ = [
     "classification",
     "clinical_status",
     "code",
+    "comparator",
     "consent_genomic",
     "context_json",
     "criteria_json",
@@ -67,6 +70,7 @@ __all__ = [
     "issued_at_epoch",
     "kb_version",
     "kind",
+    "lab_name",
     "label",
     "labs",
     "licence",
@@ -78,6 +82,7 @@ __all__ = [
     "lookup_values",
     "management",
     "mapped",
+    "max_age_days",
     "mechanism",
     "message",
     "name",
@@ -136,6 +141,7 @@ __all__ = [
     "system",
     "text",
     "therapy_json",
+    "threshold",
     "title",
     "uid",
     "unit",
@@ -157,6 +163,8 @@ action: Final = "action"
 activity_score: Final = "activity_score"
 activity_value: Final = "activity_value"
 adjustment: Final = "adjustment"
+allele1: Final = "allele1"
+allele2: Final = "allele2"
 at: Final = "at"
 at_epoch: Final = "at_epoch"
 atc_codes: Final = "atc_codes"
@@ -169,6 +177,7 @@ citation_url: Final = "citation_url"
 classification: Final = "classification"
 clinical_status: Final = "clinical_status"
 code: Final = "code"
+comparator: Final = "comparator"
 consent_genomic: Final = "consent_genomic"
 context_json: Final = "context_json"
 criteria_json: Final = "criteria_json"
@@ -207,6 +216,7 @@ issued_at: Final = "issued_at"
 issued_at_epoch: Final = "issued_at_epoch"
 kb_version: Final = "kb_version"
 kind: Final = "kind"
+lab_name: Final = "lab_name"
 label: Final = "label"
 labs: Final = "labs"
 licence: Final = "licence"
@@ -218,6 +228,7 @@ lookup_key: Final = "lookup_key"
 lookup_values: Final = "lookup_values"
 management: Final = "management"
 mapped: Final = "mapped"
+max_age_days: Final = "max_age_days"
 mechanism: Final = "mechanism"
 message: Final = "message"
 name: Final = "name"
@@ -276,6 +287,7 @@ synonyms: Final = "synonyms"
 system: Final = "system"
 text: Final = "text"
 therapy_json: Final = "therapy_json"
+threshold: Final = "threshold"
 title: Final = "title"
 uid: Final = "uid"
 unit: Final = "unit"
@@ -297,6 +309,8 @@ IRI: Final[dict[str, str]] = {
     "activity_score": "https://w3id.org/kgtwin/ontology#activity_score",
     "activity_value": "https://w3id.org/kgtwin/ontology#activity_value",
     "adjustment": "https://w3id.org/kgtwin/ontology#adjustment",
+    "allele1": "https://w3id.org/kgtwin/ontology#allele1",
+    "allele2": "https://w3id.org/kgtwin/ontology#allele2",
     "at": "https://w3id.org/kgtwin/ontology#at",
     "at_epoch": "https://w3id.org/kgtwin/ontology#at_epoch",
     "atc_codes": "https://w3id.org/kgtwin/ontology#atc_codes",
@@ -309,6 +323,7 @@ IRI: Final[dict[str, str]] = {
     "classification": "https://w3id.org/kgtwin/ontology#classification",
     "clinical_status": "https://w3id.org/kgtwin/ontology#clinical_status",
     "code": "https://w3id.org/kgtwin/ontology#code",
+    "comparator": "https://w3id.org/kgtwin/ontology#comparator",
     "consent_genomic": "https://w3id.org/kgtwin/ontology#consent_genomic",
     "context_json": "https://w3id.org/kgtwin/ontology#context_json",
     "criteria_json": "https://w3id.org/kgtwin/ontology#criteria_json",
@@ -347,6 +362,7 @@ IRI: Final[dict[str, str]] = {
     "issued_at_epoch": "https://w3id.org/kgtwin/ontology#issued_at_epoch",
     "kb_version": "https://w3id.org/kgtwin/ontology#kb_version",
     "kind": "https://w3id.org/kgtwin/ontology#kind",
+    "lab_name": "https://w3id.org/kgtwin/ontology#lab_name",
     "label": "https://w3id.org/kgtwin/ontology#label",
     "labs": "https://w3id.org/kgtwin/ontology#labs",
     "licence": "https://w3id.org/kgtwin/ontology#licence",
@@ -358,6 +374,7 @@ IRI: Final[dict[str, str]] = {
     "lookup_values": "https://w3id.org/kgtwin/ontology#lookup_values",
     "management": "https://w3id.org/kgtwin/ontology#management",
     "mapped": "https://w3id.org/kgtwin/ontology#mapped",
+    "max_age_days": "https://w3id.org/kgtwin/ontology#max_age_days",
     "mechanism": "https://w3id.org/kgtwin/ontology#mechanism",
     "message": "https://w3id.org/kgtwin/ontology#message",
     "name": "https://w3id.org/kgtwin/ontology#name",
@@ -416,6 +433,7 @@ IRI: Final[dict[str, str]] = {
     "system": "https://w3id.org/kgtwin/ontology#system",
     "text": "https://w3id.org/kgtwin/ontology#text",
     "therapy_json": "https://w3id.org/kgtwin/ontology#therapy_json",
+    "threshold": "https://w3id.org/kgtwin/ontology#threshold",
     "title": "https://w3id.org/kgtwin/ontology#title",
     "uid": "https://w3id.org/kgtwin/ontology#uid",
     "unit": "https://w3id.org/kgtwin/ontology#unit",

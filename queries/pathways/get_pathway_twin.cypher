@@ -3,8 +3,8 @@
 // mode: read
 // param patient_uid: string
 // returns: uid: string, birth_date: string | null, sex: string | null, conditions: list<map>, condition_concepts: list<list<string>>, meds: list<map>, med_drugs: list<list<string>>, drug_classes: list<list<string>>, genotypes: list<map>
-// note: every pattern comprehension binds its own variable names (FalkorDB 4.16 returns an
-// empty list for a comprehension that reuses a name bound by an earlier one in the RETURN)
+// note: every pattern comprehension binds its own variable names: with names reused across
+// comprehensions (here k for ClinicalConcept and DrugClass) FalkorDB 4.16 returned empty lists
 MATCH (p:Patient {uid: $patient_uid})
 RETURN p.uid AS uid, p.birth_date AS birth_date, p.sex AS sex,
        [(p)-[:HAS_CONDITION]->(c1:Condition) |

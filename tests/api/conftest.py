@@ -170,3 +170,19 @@ def twins(kb_store: Any) -> Any:
     for bundle in fixture_bundles():
         ingest_bundle(kb_store, bundle)
     return kb_store
+
+
+@pytest.fixture(scope="module")
+def shared_twins(kb_template: Any) -> Iterator[Any]:
+    """One copy per module of the knowledge base with the fixture twins, for read-only tests
+    (fewer graph copies: each copy forks the engine)."""
+    import uuid
+
+    from kg.ingest import ingest_bundle
+
+    s = kb_template.copy(f"t_{uuid.uuid4().hex[:12]}")
+    for bundle in fixture_bundles():
+        ingest_bundle(s, bundle)
+    yield s
+    s.clear()
+    s.close()

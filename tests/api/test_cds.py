@@ -1,6 +1,8 @@
 """CDS Hooks 2.0 built from the Synthea fixtures: discovery, order-select/order-sign cards,
 prefetch and fetch-from-twin, the timeout card, feedback and patient-view."""
 
+# ruff: noqa: E501 - GraphQL documents and FHIR snippets read best on one line
+
 from __future__ import annotations
 
 import uuid
@@ -133,34 +135,34 @@ def test_order_sign_with_prefetch_builds_the_twin_and_answers_cards(
 
 
 def test_order_select_checks_only_the_selection_and_reads_the_twin(
-    twins: Any, make_api: Any, synthea: Any
+    shared_twins: Any, make_api: Any, synthea: Any
 ) -> None:
     _, pid = synthea
-    api = make_api(twins)
-    drafts = [draft(twins, "simvastatin"), draft(twins, "clarithromycin")]
+    api = make_api(shared_twins)
+    drafts = [draft(shared_twins, "simvastatin"), draft(shared_twins, "clarithromycin")]
     body = hook_request(
         "order-select", pid, drafts, selections=["MedicationRequest/draft-clarithromycin"]
     )
     cards = api.client.post(SELECT, json=body).json()["cards"]  # no prefetch: read from the twin
-    assert len(cards) == len(_expected_keys(twins, pid, ("clarithromycin",)))
+    assert len(cards) == len(_expected_keys(shared_twins, pid, ("clarithromycin",)))
     assert not any("simvastatin" in c["summary"] for c in cards)
 
 
 def test_unknown_patient_without_prefetch_says_nothing_was_checked(
-    kb_store: Any, make_api: Any
+    shared_twins: Any, make_api: Any
 ) -> None:
-    api = make_api(kb_store)
-    body = hook_request("order-sign", "nobody", [draft(kb_store, "simvastatin")])
+    api = make_api(shared_twins)
+    body = hook_request("order-sign", "nobody", [draft(shared_twins, "simvastatin")])
     cards = api.client.post(SIGN, json=body).json()["cards"]
     assert len(cards) == 1 and "patient unknown" in cards[0]["summary"]
 
 
 def test_timeout_answers_a_card_never_an_empty_success(
-    twins: Any, make_api: Any, synthea: Any
+    shared_twins: Any, make_api: Any, synthea: Any
 ) -> None:
     _, pid = synthea
-    api = make_api(twins, cds_timeout=1e-6)
-    body = hook_request("order-sign", pid, [draft(twins, "simvastatin")])
+    api = make_api(shared_twins, cds_timeout=1e-6)
+    body = hook_request("order-sign", pid, [draft(shared_twins, "simvastatin")])
     r = api.client.post(SIGN, json=body)
     assert r.status_code == 200
     cards = r.json()["cards"]
@@ -170,12 +172,14 @@ def test_timeout_answers_a_card_never_an_empty_success(
     assert cards[0]["indicator"] == "warning" and "NOT checked" in cards[0]["detail"]
 
 
-def test_unmapped_draft_is_reported_not_checked(twins: Any, make_api: Any, synthea: Any) -> None:
+def test_unmapped_draft_is_reported_not_checked(
+    shared_twins: Any, make_api: Any, synthea: Any
+) -> None:
     _, pid = synthea
     odd = {"resourceType": "MedicationRequest", "id": "odd", "status": "draft", "intent": "order",
            "medicationCodeableConcept": {"text": "Zzyzx herbal tea"}}  # fmt: skip
     cards = (
-        make_api(twins)
+        make_api(shared_twins)
         .client.post(SIGN, json=hook_request("order-sign", pid, [odd]))
         .json()["cards"]
     )
@@ -192,12 +196,12 @@ def test_unmapped_draft_is_reported_not_checked(twins: Any, make_api: Any, synth
     ],
 )
 def test_malformed_requests(
-    twins: Any, make_api: Any, synthea: Any, path: str, body: Any, status: int
+    shared_twins: Any, make_api: Any, synthea: Any, path: str, body: Any, status: int
 ) -> None:
     _, pid = synthea
     if body.get("context", {}).get("patientId") == "x" and "draftOrders" in body["context"]:
         body["context"]["patientId"] = pid
-    assert make_api(twins).client.post(path, json=body).status_code == status
+    assert make_api(shared_twins).client.post(path, json=body).status_code == status
 
 
 def test_authorization_and_audit(twins: Any, make_api: Any, synthea: Any) -> None:
@@ -255,10 +259,10 @@ def test_feedback_is_stored_with_override_reasons(
     )
 
 
-def test_patient_view_returns_pathway_cards(twins: Any, make_api: Any) -> None:
+def test_patient_view_returns_pathway_cards(shared_twins: Any, make_api: Any) -> None:
     from kg.reasoning.pathways import care_pathways
 
-    api = make_api(twins)
+    api = make_api(shared_twins)
     for bundle in fixture_bundles()[:3]:
         pid = bundle_patient_id(bundle)
         body = {
@@ -267,7 +271,7 @@ def test_patient_view_returns_pathway_cards(twins: Any, make_api: Any) -> None:
             "context": {"patientId": pid},
         }
         cards = api.client.post("/cds-services/care-pathways", json=body).json()["cards"]
-        results = care_pathways(twins, pid)
+        results = care_pathways(shared_twins, pid)
         assert len(cards) == len(results)
         for card, result in zip(cards, results, strict=True):
             assert card["summary"].startswith(result.name)

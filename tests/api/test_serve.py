@@ -57,8 +57,8 @@ def test_api_key_command(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["api-key", "--id", "x", "--role", "root"]) == 2
 
 
-def test_ensure_loaded_counts_and_skips_a_loaded_graph(kb_store: Any) -> None:
-    before = kb_store.read("count_graph_contents")[0]
-    counts = ensure_loaded(kb_store)
+def test_ensure_loaded_counts_and_skips_a_loaded_graph(kb_template: Any) -> None:
+    before = kb_template.read("count_graph_contents")[0]
+    counts = ensure_loaded(kb_template)
     assert counts["drugs"] == before["drugs"] > 0
-    assert kb_store.read("count_graph_contents")[0] == before
+    assert kb_template.read("count_graph_contents")[0] == before

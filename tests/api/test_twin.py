@@ -1,5 +1,7 @@
 """GraphQL over real twins: the patient, DataLoaders, reports, what-if, PGx, consent, mutations."""
 
+# ruff: noqa: E501 - GraphQL documents and FHIR snippets read best on one line
+
 from __future__ import annotations
 
 import asyncio
@@ -50,8 +52,8 @@ def _new_patient(api: Any, fhir_id: str, birth: str = "1950-05-01") -> None:
     }
 
 
-def test_patient_matches_its_bundle(twins: Any, make_api: Any) -> None:
-    api = make_api(twins)
+def test_patient_matches_its_bundle(shared_twins: Any, make_api: Any) -> None:
+    api = make_api(shared_twins)
     bundle = fixture_bundles()[0]
     pid = bundle_patient_id(bundle)
     p = api.gql(PATIENT_Q, {"id": pid})["data"]["patient"]
@@ -91,13 +93,13 @@ def test_patient_matches_its_bundle(twins: Any, make_api: Any) -> None:
         "observations(code: $c, first: 500) { totalCount edges { node { uid: id value } } } } } }",
         {"id": pid, "c": code},
     )["data"]["patient"]["observations"]
-    direct = observations(twins, pid, code)
+    direct = observations(shared_twins, pid, code)
     assert history["totalCount"] == len(direct)
     assert [e["node"]["uid"] for e in history["edges"]] == [o["uid"] for o in reversed(direct)]
 
 
-def test_medications_as_of_a_date(twins: Any, make_api: Any) -> None:
-    api = make_api(twins)
+def test_medications_as_of_a_date(shared_twins: Any, make_api: Any) -> None:
+    api = make_api(shared_twins)
     pid = bundle_patient_id(fixture_bundles()[0])
     q = "query($id: ID!, $d: String) { patient(id: $id) { ... on Patient { medications(asOf: $d) { id } } } }"
     before_birth = api.gql(q, {"id": pid, "d": "1900-01-01"})["data"]["patient"]["medications"]
@@ -106,8 +108,8 @@ def test_medications_as_of_a_date(twins: Any, make_api: Any) -> None:
     assert "asOf='yesterday' is not an ISO-8601 date" in bad["errors"][0]["message"]
 
 
-def test_dataloaders_batch_nested_fields(twins: Any) -> None:
-    app = create_app(twins)
+def test_dataloaders_batch_nested_fields(shared_twins: Any) -> None:
+    app = create_app(shared_twins)
     services = app.state.services
     schema = app.routes[0].endpoint.schema  # the GraphQL app's schema
     loaders = Loaders()
@@ -126,21 +128,21 @@ def test_dataloaders_batch_nested_fields(twins: Any) -> None:
     assert result.errors is None
     n = len(result.data["patients"]["edges"])
     assert n == len(fixture_bundles())
-    # one query per kind of nested field, whatever the number of twins
+    # one query per kind of nested field, whatever the number of shared_twins
     assert sorted(loaders.batches) == sorted(
         ["get_patients", "list_patient_medications", "list_patient_conditions",
          "list_patient_allergies", "list_latest_observations"]
     )  # fmt: skip
 
 
-def test_safety_report_is_the_engine_report(twins: Any, make_api: Any) -> None:
-    api = make_api(twins)
+def test_safety_report_is_the_engine_report(shared_twins: Any, make_api: Any) -> None:
+    api = make_api(shared_twins)
     q = """query($id: ID!) { safetyReport(patientId: $id) { __typename ... on SafetyReport {
         alerts { key kind severity drugs evidence { source } path } notChecked genomicWithheld } } }"""
     for bundle in fixture_bundles():
         pid = bundle_patient_id(bundle)
         got = api.gql(q, {"id": pid})["data"]["safetyReport"]
-        direct = safety_report(twins, pid)
+        direct = safety_report(shared_twins, pid)
         assert [a["key"] for a in got["alerts"]] == [a.key for a in direct.alerts]
         assert len(got["notChecked"]) == len(direct.not_checked)
         assert got["genomicWithheld"] is False
@@ -276,8 +278,8 @@ def test_ingest_bundle_rejects_a_bad_bundle(kb_store: Any, make_api: Any) -> Non
     assert ok["__typename"] == "IngestResult"
 
 
-def test_drug_lookups_and_adhoc_check(kb_store: Any, make_api: Any) -> None:
-    api = make_api(kb_store)
+def test_drug_lookups_and_adhoc_check(shared_twins: Any, make_api: Any) -> None:
+    api = make_api(shared_twins)
     d = api.gql(
         '{ drug(name: "Simvastatin") { __typename ... on Drug { id name rxcui synonyms classes } } }'
     )["data"]["drug"]
@@ -302,7 +304,7 @@ def test_drug_lookups_and_adhoc_check(kb_store: Any, make_api: Any) -> None:
         {"d": pair},
     )["data"]["checkInteractions"]
     assert [a["key"] for a in check["alerts"]] == [
-        a.key for a in check_drugs(kb_store, pair).alerts
+        a.key for a in check_drugs(shared_twins, pair).alerts
     ]
     assert check["alerts"]
 
@@ -325,10 +327,10 @@ def test_ontology_term(store: Any, make_api: Any, args: str, expected: str) -> N
         assert again["data"]["ontologyTerm"]["graphName"] == "Drug"
 
 
-def test_care_pathways(twins: Any, make_api: Any) -> None:
+def test_care_pathways(shared_twins: Any, make_api: Any) -> None:
     from kg.reasoning.pathways import care_pathways
 
-    api = make_api(twins)
+    api = make_api(shared_twins)
     q = """query($id: ID!) { carePathways(patientId: $id) { __typename ... on CarePathways {
         pathways { id name applicable currentStep nextSteps { id status } } } } }"""
     for bundle in fixture_bundles()[:3]:
@@ -336,6 +338,6 @@ def test_care_pathways(twins: Any, make_api: Any) -> None:
         got = api.gql(q, {"id": pid})["data"]["carePathways"]
         assert got["__typename"] == "CarePathways"
         assert [p["id"] for p in got["pathways"]] == [
-            p.pathway_id for p in care_pathways(twins, pid)
+            p.pathway_id for p in care_pathways(shared_twins, pid)
         ]
     assert api.gql(q, {"id": "nobody"})["data"]["carePathways"]["__typename"] == "PatientNotFound"

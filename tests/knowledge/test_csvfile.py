@@ -9,7 +9,11 @@ import pytest
 from kg.errors import ValidationError
 from kg.knowledge.csvfile import Column, Problems, read_csv, read_json
 
-COLUMNS = [Column("id", pattern=r"[A-Z]+-[0-9]+"), Column("n", kind="int"), Column("sev", choices=("a", "b"))]
+COLUMNS = [
+    Column("id", pattern=r"[A-Z]+-[0-9]+"),
+    Column("n", kind="int"),
+    Column("sev", choices=("a", "b")),
+]
 
 
 def _write(tmp_path: Path, text: str) -> Path:

@@ -31,7 +31,9 @@ def _exceptions():  # type: ignore[no-untyped-def]
     return exc
 
 
-def test_every_recommendation_lookup_value_exists_among_diplotype_keys(kb_template: GraphStore) -> None:
+def test_every_recommendation_lookup_value_exists_among_diplotype_keys(
+    kb_template: GraphStore,
+) -> None:
     keys = {(r["gene"], r["lookup_key"]) for r in kb_template.read("list_kb_diplotype_lookup_keys")}
     exc = _exceptions()
     recs = kb_template.read("list_kb_recommendation_lookups")
@@ -141,7 +143,9 @@ def test_drug_names_and_synonyms_resolve(kb_template: GraphStore) -> None:
         resolve_drug(kb_template, "warfarine")
 
 
-def test_interaction_in_several_sources_is_one_node_with_the_highest_severity(kb_template: GraphStore) -> None:
+def test_interaction_in_several_sources_is_one_node_with_the_highest_severity(
+    kb_template: GraphStore,
+) -> None:
     from kg.knowledge.loader import plan_sources
 
     def pairs(source: str) -> dict[str, str]:
@@ -157,4 +161,6 @@ def test_interaction_in_several_sources_is_one_node_with_the_highest_severity(kb
         assert set(row["sources"]) >= {"source:onc_high_priority", "source:ndfrt_va"}
         assert len(row["sources"]) == len(row["source_severities"]) == len(row["supported_by"])
         assert row["severity"] == "major" and row["severity_rank"] == 4
-        assert {e["source"]: e["severity"] for e in row["supported_by"]}["source:ndfrt_va"] == va[uid]
+        assert {e["source"]: e["severity"] for e in row["supported_by"]}["source:ndfrt_va"] == va[
+            uid
+        ]

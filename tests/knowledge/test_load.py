@@ -110,7 +110,9 @@ def test_a_malformed_source_stops_the_whole_load_before_any_write(
     store: GraphStore, data_copy: Path, corrupt: Callable[[Path, int, str, str], None]
 ) -> None:
     corrupt(data_copy / "cpic/diplotype_phenotype.csv", 40000, "gene", "")
-    with pytest.raises(ValidationError, match=r"cpic/diplotype_phenotype.csv: line 40000, column 'gene'"):
+    with pytest.raises(
+        ValidationError, match=r"cpic/diplotype_phenotype.csv: line 40000, column 'gene'"
+    ):
         load_sources(store, data_copy)
     assert _labels(store) == {}
 
@@ -121,7 +123,9 @@ def test_duplicate_curated_id_is_rejected(store: GraphStore, data_copy: Path) ->
         pytest.skip("curated/renal_dosing.csv is not present")
     rows = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join([*rows, rows[1]]) + "\n", encoding="utf-8")
-    with pytest.raises(ValidationError, match=rf"line {len(rows) + 1}, column 'rule_id': duplicate id"):
+    with pytest.raises(
+        ValidationError, match=rf"line {len(rows) + 1}, column 'rule_id': duplicate id"
+    ):
         load_sources(store, data_copy, only="renal_dosing")
 
 

@@ -88,10 +88,10 @@ def test_every_curated_drug_group_is_a_class() -> None:
 
 def test_scanner_heuristic() -> None:
     text = """
-    // a comment with (:Ignored) and -[:IGNORED]->
+    // a comment's apostrophe, (:Ignored) and -[:IGNORED]->
     UNWIND $rows AS row
     MATCH (d:Drug {uid: row.uid})-[m:MEMBER_OF|IN_CLASS]->(c:DrugClass:OntologyClass)
-    WHERE d:Drug AND d.name <> 'x:Y (:Quoted)' AND row.extra = 1
+    WHERE d:Drug AND d.name <> 'x:Y (:Quoted) // not a comment' AND row.extra = 1
     RETURN {shown: d.rxcui} AS projection, c {.kind, .label} AS cls, m.inferred AS inferred
     """
     names = scan_cypher(text)

@@ -1,18 +1,32 @@
-"""Fixtures for the care-pathway tests: the knowledge base with the pathways loaded."""
+"""Fixtures for the care-pathway tests: the knowledge base with the pathways loaded.
+
+Twins get distinct ids per test, so one copy of the knowledge-base graph serves a whole test
+module (copying the graph per test costs a fork of the engine each time).
+"""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
 
 from kg.reasoning.pathways import load_pathways
-from kg.store import GraphStore
+from kg.store.falkor import FalkorStore
+
+
+@pytest.fixture(scope="module")
+def pw_module_store(kb_template: FalkorStore) -> Iterator[FalkorStore]:
+    """One copy of the knowledge-base graph per module, with every project pathway loaded
+    (as ``load_knowledge_base`` will do once it calls ``load_pathways``)."""
+    s = kb_template.copy(f"pw_{uuid.uuid4().hex[:12]}")
+    load_pathways(s)
+    yield s
+    s.clear()
+    s.close()
 
 
 @pytest.fixture
-def pw_store(kb_store: GraphStore) -> Iterator[GraphStore]:
-    """A fresh knowledge-base graph with every project pathway loaded (as
-    ``load_knowledge_base`` will do once it calls ``load_pathways``)."""
-    load_pathways(kb_store)
-    yield kb_store
+def pw_store(pw_module_store: FalkorStore) -> FalkorStore:
+    """The module's pathway graph (give each twin a distinct id)."""
+    return pw_module_store

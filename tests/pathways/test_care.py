@@ -14,10 +14,21 @@ from tests.pathways.twins import make_twin
 NOW = "2026-10-01"
 EGFR, HBA1C, SBP, DBP, LDL = "33914-3", "4548-4", "8480-6", "8462-4", "18262-6"
 T2D, HTN, AF, HF, CKD3, MI, PAD, DEPR = (
-    "44054006", "38341003", "49436004", "84114007", "433144002", "22298006", "399957001", "35489007",
+    "44054006",
+    "38341003",
+    "49436004",
+    "84114007",
+    "433144002",
+    "22298006",
+    "399957001",
+    "35489007",
 )
 METFORMIN, SEMAGLUTIDE, LISINOPRIL, AMLODIPINE, CHLORTHALIDONE = (
-    "6809", "1991302", "29046", "17767", "2409",
+    "6809",
+    "1991302",
+    "29046",
+    "17767",
+    "2409",
 )
 APIXABAN, FLUVASTATIN = "1364430", "41127"
 
@@ -55,8 +66,9 @@ def test_t2d_metformin_first(pw_store: GraphStore) -> None:
 
 
 def test_t2d_sglt2i_for_heart_failure(pw_store: GraphStore) -> None:
-    d = show(pw_store, "t2d-2", "type2_diabetes", conditions=[T2D, HF], meds=[METFORMIN],
-             labs=[egfr(62)])
+    d = show(
+        pw_store, "t2d-2", "type2_diabetes", conditions=[T2D, HF], meds=[METFORMIN], labs=[egfr(62)]
+    )
     assert d["current_step"]["id"] == "metformin"
     assert d["current_step"]["basis"] == ["on metformin"]
     sglt2 = steps(d)["sglt2i_cardiorenal"]
@@ -65,14 +77,21 @@ def test_t2d_sglt2i_for_heart_failure(pw_store: GraphStore) -> None:
 
 
 def test_t2d_glp1ra_for_ascvd(pw_store: GraphStore) -> None:
-    d = show(pw_store, "t2d-3", "type2_diabetes", conditions=[T2D, MI], meds=[METFORMIN],
-             labs=[egfr(80)])
+    d = show(
+        pw_store, "t2d-3", "type2_diabetes", conditions=[T2D, MI], meds=[METFORMIN], labs=[egfr(80)]
+    )
     assert {"glp1ra_cardiorenal", "sglt2i_cardiorenal"} <= set(steps(d))
 
 
 def test_t2d_insulin_when_hba1c_stays_high_on_glp1ra(pw_store: GraphStore) -> None:
-    d = show(pw_store, "t2d-4", "type2_diabetes", conditions=[T2D], meds=[SEMAGLUTIDE],
-             labs=[egfr(80), lab(HBA1C, 8.6)])
+    d = show(
+        pw_store,
+        "t2d-4",
+        "type2_diabetes",
+        conditions=[T2D],
+        meds=[SEMAGLUTIDE],
+        labs=[egfr(80), lab(HBA1C, 8.6)],
+    )
     assert d["current_step"]["id"] == "glp1ra_cardiorenal"
     assert "HbA1c 8.6 on 2026-09-15" in steps(d)["insulin"]["data"]
 
@@ -91,8 +110,9 @@ def test_t2d_metformin_dose_review_with_forecast(pw_store: GraphStore) -> None:
 
 
 def test_t2d_metformin_stop_and_too_few_points(pw_store: GraphStore) -> None:
-    d = show(pw_store, "t2d-6", "type2_diabetes", conditions=[T2D], meds=[METFORMIN],
-             labs=[egfr(27)])
+    d = show(
+        pw_store, "t2d-6", "type2_diabetes", conditions=[T2D], meds=[METFORMIN], labs=[egfr(27)]
+    )
     assert "eGFR 27 on 2026-09-30" in steps(d)["metformin_stop"]["data"]
     fc = next(f for f in d["forecasts"] if f["id"] == "egfr")
     assert fc["status"] == "insufficient_data" and "1 eGFR result" in fc["message"]
@@ -112,28 +132,48 @@ def test_htn_acei_or_arb_with_diabetes(pw_store: GraphStore) -> None:
 
 
 def test_htn_two_drugs_at_start_when_far_above_goal(pw_store: GraphStore) -> None:
-    d = show(pw_store, "htn-2", "hypertension", conditions=[HTN], labs=[lab(SBP, 158), lab(DBP, 92)])
+    d = show(
+        pw_store, "htn-2", "hypertension", conditions=[HTN], labs=[lab(SBP, 158), lab(DBP, 92)]
+    )
     assert "systolic BP 158 on 2026-09-15" in steps(d)["dual_therapy"]["data"]
 
 
 def test_htn_step_up_to_triple_adds_only_the_missing_class(pw_store: GraphStore) -> None:
-    d = show(pw_store, "htn-3", "hypertension", conditions=[HTN], meds=[LISINOPRIL, AMLODIPINE],
-             labs=[lab(SBP, 142), lab(DBP, 84)])
+    d = show(
+        pw_store,
+        "htn-3",
+        "hypertension",
+        conditions=[HTN],
+        meds=[LISINOPRIL, AMLODIPINE],
+        labs=[lab(SBP, 142), lab(DBP, 84)],
+    )
     assert d["current_step"]["id"] == "dual_therapy"
     triple = steps(d)["triple_therapy"]
     assert {o["drug"] for o in triple["options"]} == {"chlorthalidone", "hydrochlorothiazide"}
 
 
 def test_htn_resistant_after_triple(pw_store: GraphStore) -> None:
-    d = show(pw_store, "htn-4", "hypertension", conditions=[HTN],
-             meds=[LISINOPRIL, AMLODIPINE, CHLORTHALIDONE], labs=[lab(SBP, 141), lab(DBP, 79)])
+    d = show(
+        pw_store,
+        "htn-4",
+        "hypertension",
+        conditions=[HTN],
+        meds=[LISINOPRIL, AMLODIPINE, CHLORTHALIDONE],
+        labs=[lab(SBP, 141), lab(DBP, 79)],
+    )
     assert d["current_step"]["id"] == "triple_therapy"
     assert "resistant_add_mra" in steps(d)
 
 
 def test_htn_at_goal(pw_store: GraphStore) -> None:
-    d = show(pw_store, "htn-5", "hypertension", conditions=[HTN], meds=[LISINOPRIL],
-             labs=[lab(SBP, 122), lab(DBP, 76)])
+    d = show(
+        pw_store,
+        "htn-5",
+        "hypertension",
+        conditions=[HTN],
+        meds=[LISINOPRIL],
+        labs=[lab(SBP, 122), lab(DBP, 76)],
+    )
     assert d["current_step"]["id"] == "acei_or_arb"
     assert set(steps(d)) == {"bp_at_goal"}
 
@@ -154,8 +194,14 @@ def test_af_intermediate_risk_considers_anticoagulation(pw_store: GraphStore) ->
 
 
 def test_af_high_risk_doac_with_score_inputs(pw_store: GraphStore) -> None:
-    d = show(pw_store, "af-3", "atrial_fibrillation", conditions=[AF], birth_date="1949-05-01",
-             sex="female")
+    d = show(
+        pw_store,
+        "af-3",
+        "atrial_fibrillation",
+        conditions=[AF],
+        birth_date="1949-05-01",
+        sex="female",
+    )
     score = d["scores"][0]
     assert score["name"] == "CHA2DS2-VASc" and score["value"] == 3 and score["complete"]
     counted = {i["id"]: i["counted"] for i in score["inputs"] if i["counted"]}
@@ -174,12 +220,21 @@ def test_af_mechanical_valve_warfarin_with_dosing_subpathway(pw_store: GraphStor
     assert steps(af)["warfarin"]["sub_pathway"] == "warfarin_dosing"
     assert "doac" in {s["id"] for s in af["not_met_steps"]}
     flow = results["warfarin_dosing"]
-    assert flow["current_step"]["path"] == ["n0", "n3"]  # no VKORC1/CYP2C9 genotype: dose clinically
+    assert flow["current_step"]["path"] == [
+        "n0",
+        "n3",
+    ]  # no VKORC1/CYP2C9 genotype: dose clinically
 
 
 def test_af_on_doac_reviews_kidney_function(pw_store: GraphStore) -> None:
-    d = show(pw_store, "af-5", "atrial_fibrillation", conditions=[AF, HTN], meds=[APIXABAN],
-             birth_date="1950-01-01")
+    d = show(
+        pw_store,
+        "af-5",
+        "atrial_fibrillation",
+        conditions=[AF, HTN],
+        meds=[APIXABAN],
+        birth_date="1950-01-01",
+    )
     assert d["current_step"]["id"] == "doac"
     assert "doac_renal_review" in steps(d)
 
@@ -205,8 +260,15 @@ def test_statin_slco1b1_poor_function_guides_the_agent(pw_store: GraphStore) -> 
 
 
 def test_statin_cyp2c9_poor_metabolizer_on_fluvastatin(pw_store: GraphStore) -> None:
-    d = show(pw_store, "st-4", "statin_therapy", conditions=[T2D], meds=[FLUVASTATIN],
-             birth_date="1965-01-01", genotypes=[("CYP2C9", "*3/*3")])
+    d = show(
+        pw_store,
+        "st-4",
+        "statin_therapy",
+        conditions=[T2D],
+        meds=[FLUVASTATIN],
+        birth_date="1965-01-01",
+        genotypes=[("CYP2C9", "*3/*3")],
+    )
     assert d["current_step"]["id"] == "moderate_intensity"
     assert "cyp2c9_guided" in steps(d)
 
@@ -224,8 +286,13 @@ def test_statin_cyp2c9_poor_metabolizer_on_fluvastatin(pw_store: GraphStore) -> 
 def test_antidepressant_branches(
     pw_store: GraphStore, genotypes: list[tuple[str, str]], expected: str, absent: str
 ) -> None:
-    d = show(pw_store, f"ad-{expected}", "antidepressant_selection", conditions=[DEPR],
-             genotypes=genotypes)
+    d = show(
+        pw_store,
+        f"ad-{expected}",
+        "antidepressant_selection",
+        conditions=[DEPR],
+        genotypes=genotypes,
+    )
     assert expected in steps(d)
     assert absent not in steps(d)
     if not genotypes:
@@ -241,3 +308,38 @@ def test_care_pathways_lists_only_applicable_pathways(pw_store: GraphStore) -> N
         care_pathway(pw_store, "api-1", "asthma")
     with pytest.raises(NotFound, match="no twin"):
         care_pathways(pw_store, "nobody")
+
+
+class _Borrowed:
+    """The test store for the CLI, which closes what it opens."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    def __enter__(self) -> GraphStore:
+        return self.store
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def test_cli_show(
+    pw_store: GraphStore, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    import kg.cli.pathways as cli
+    from kg.cli import main
+
+    make_twin(pw_store, "cli-1", conditions=[T2D], meds=[METFORMIN], labs=[egfr(41)])
+    monkeypatch.setattr(cli, "store_from_args", lambda args: _Borrowed(pw_store))
+    assert main(["pathway", "show", "cli-1", "--now", NOW]) == 0
+    out = capsys.readouterr().out
+    assert "current: Metformin (first-line) [on metformin]" in out
+    assert "next: Metformin dose review (eGFR below 45)  <- eGFR 41 on 2026-09-30" in out
+    assert (
+        main(["pathway", "show", "cli-1", "--pathway", "type2_diabetes", "--json", "--now", NOW])
+        == 0
+    )
+    (result,) = json.loads(capsys.readouterr().out)["pathways"]
+    assert result["current_step"]["id"] == "metformin"

@@ -13,13 +13,17 @@ from kg.reasoning.pathways.files import default_pathway_dir, read_pathways
 
 PATHWAYS = default_pathway_dir()
 EXPECTED = {
-    "type2_diabetes", "hypertension", "atrial_fibrillation", "warfarin_dosing",
-    "statin_therapy", "antidepressant_selection",
+    "type2_diabetes",
+    "hypertension",
+    "atrial_fibrillation",
+    "warfarin_dosing",
+    "statin_therapy",
+    "antidepressant_selection",
 }
 
 
 def test_project_pathways_are_valid() -> None:
-    pathways, problems = read_pathways(None)
+    pathways, _ = read_pathways(None)
     assert {p.id for p in pathways} == EXPECTED
     assert check_pathways() == []
 
@@ -66,7 +70,9 @@ def test_cycle_is_reported_unless_declared(tmp_path: Path) -> None:
 
 def test_unreachable_step_and_dead_end_are_named(tmp_path: Path) -> None:
     def orphan(d: dict[str, Any]) -> None:
-        d["steps"].append({"id": "orphan", "kind": "review", "title": "x", "source": "acc_aha_2017"})
+        d["steps"].append(
+            {"id": "orphan", "kind": "review", "title": "x", "source": "acc_aha_2017"}
+        )
 
     problems = _broken(tmp_path, "hypertension", orphan)
     by_msg = {(p.step, p.message.split(":")[0]) for p in problems}
@@ -104,7 +110,11 @@ def test_unknown_code_names_pathway_step_and_criterion(
     problems = _broken(tmp_path, "type2_diabetes", break_it)
     assert len(problems) == 1, problems
     p = problems[0]
-    assert (p.pathway, p.step, p.transition) == ("type2_diabetes", "assess", "assess->sglt2i_cardiorenal")
+    assert (p.pathway, p.step, p.transition) == (
+        "type2_diabetes",
+        "assess",
+        "assess->sglt2i_cardiorenal",
+    )
     assert fragment in p.message
     assert p.criterion and p.criterion.startswith("criteria[")
     assert "pathway type2_diabetes, step assess" in str(p)
@@ -118,7 +128,9 @@ def test_unknown_loinc_gene_phenotype_drug_and_score(tmp_path: Path) -> None:
         d["steps"][1]["options"].append("RxNorm:999999999")
 
     messages = [p.message for p in _broken(tmp_path, "antidepressant_selection", break_it)]
-    assert any("phenotype 'Slow Metabolizer' is not a CPIC phenotype of CYP2C19" in m for m in messages)
+    assert any(
+        "phenotype 'Slow Metabolizer' is not a CPIC phenotype of CYP2C19" in m for m in messages
+    )
     assert any("gene 'CYP2D7'" in m for m in messages)
     assert any("'RxNorm:999999999'" in m for m in messages)
 
@@ -160,9 +172,12 @@ def test_warfarin_dosing_keeps_the_cpic_flow() -> None:
     pw = pathways[0]
     edges = {(e["source"], e["target"], e["label"]) for e in adult["edges"]}
     assert {(t.source_step, t.target_step, t.label) for t in pw.transitions} == edges
-    boxes = {n["id"]: n["text"] for n in adult["nodes"]
-             if n["text"] not in ("STRONG", "MODERATE", "OPTIONAL")
-             and not n["text"].startswith(("FIGURE", "(a)"))}
+    boxes = {
+        n["id"]: n["text"]
+        for n in adult["nodes"]
+        if n["text"] not in ("STRONG", "MODERATE", "OPTIONAL")
+        and not n["text"].startswith(("FIGURE", "(a)"))
+    }
     assert {s.id: s.title for s in pw.steps} == boxes
 
 

@@ -22,9 +22,16 @@ NOW = epoch_of("2026-09-30")
 
 def facts(**kw: Any) -> TwinFacts:
     base: dict[str, Any] = {
-        "uid": "Patient/f", "now_epoch": NOW, "birth_date": "1960-06-01", "sex": "male",
-        "active_concepts": {}, "history_concepts": {}, "drugs": {}, "classes": {},
-        "genotypes": {}, "labs": {},
+        "uid": "Patient/f",
+        "now_epoch": NOW,
+        "birth_date": "1960-06-01",
+        "sex": "male",
+        "active_concepts": {},
+        "history_concepts": {},
+        "drugs": {},
+        "classes": {},
+        "genotypes": {},
+        "labs": {},
     }
     base.update(kw)
     concepts = base["active_concepts"]
@@ -38,8 +45,13 @@ def pathway(pid: str) -> Pathway:
 
 
 def run(pid: str, f: TwinFacts) -> dict[str, Any]:
-    return _evaluate(pathway(pid), f, _SafetyCache(None, f.uid, None, False),  # type: ignore[arg-type]
-                     "2026-09-30", f.uid).to_dict()
+    return _evaluate(
+        pathway(pid),
+        f,
+        _SafetyCache(None, f.uid, None, False),  # type: ignore[arg-type]
+        "2026-09-30",
+        f.uid,
+    ).to_dict()
 
 
 def test_lab_criterion_reports_value_date_and_staleness() -> None:
@@ -56,15 +68,25 @@ def test_lab_criterion_reports_value_date_and_staleness() -> None:
 
 def test_phenotype_missing_is_unknown_unless_declared() -> None:
     pm = Criterion(type="phenotype", gene="CYP2C19", phenotypes=("Poor Metabolizer",))
-    not_pm = Criterion(type="phenotype", gene="CYP2C19", phenotypes=("Poor Metabolizer",),
-                       present=False, missing="holds")
+    not_pm = Criterion(
+        type="phenotype",
+        gene="CYP2C19",
+        phenotypes=("Poor Metabolizer",),
+        present=False,
+        missing="holds",
+    )
     none = facts()
     assert evaluate(pm, none).holds is None  # type: ignore[union-attr]
     assert evaluate(not_pm, none).holds is True  # type: ignore[union-attr]
-    g = facts(genotypes={"CYP2C19": {"gene": "CYP2C19", "diplotype": "*2/*2",
-                                      "phenotype": "Poor Metabolizer"}})
+    g = facts(
+        genotypes={
+            "CYP2C19": {"gene": "CYP2C19", "diplotype": "*2/*2", "phenotype": "Poor Metabolizer"}
+        }
+    )
     res = evaluate(pm, g)
-    assert res is not None and res.holds is True and res.data == ("CYP2C19 *2/*2: Poor Metabolizer",)
+    assert (
+        res is not None and res.holds is True and res.data == ("CYP2C19 *2/*2: Poor Metabolizer",)
+    )
     assert evaluate(not_pm, g).holds is False  # type: ignore[union-attr]
 
 
@@ -80,13 +102,23 @@ def test_score_range_decides_only_when_unknowns_cannot_change_it() -> None:
     [
         ("1990-01-01", "male", [], 0, set()),
         ("1954-01-01", "female", ["concept:hypertension"], 3, {"H", "A", "Sc"}),
-        ("1945-01-01", "male", ["concept:heart_failure", "concept:diabetes_any",
-                                "concept:stroke_tia_thromboembolism", "concept:vascular_disease"], 7,
-         {"C", "A2", "D", "S2", "V"}),
+        (
+            "1945-01-01",
+            "male",
+            [
+                "concept:heart_failure",
+                "concept:diabetes_any",
+                "concept:stroke_tia_thromboembolism",
+                "concept:vascular_disease",
+            ],
+            7,
+            {"C", "A2", "D", "S2", "V"},
+        ),
     ],
 )
-def test_cha2ds2_vasc(age_birth: str, sex: str, concepts: list[str], expected: int,
-                      items: set[str]) -> None:
+def test_cha2ds2_vasc(
+    age_birth: str, sex: str, concepts: list[str], expected: int, items: set[str]
+) -> None:
     f = facts(birth_date=age_birth, sex=sex, active_concepts={c: ("x",) for c in concepts})
     (score,) = compute_scores(pathway("atrial_fibrillation"), f)
     assert score.value == expected and score.complete
@@ -101,7 +133,9 @@ def test_cha2ds2_vasc_without_sex_is_a_range() -> None:
 
 
 def test_warfarin_flow_without_genotype_doses_clinically() -> None:
-    f = facts(drugs={"RxNorm:11289": "warfarin"}, classes={"kgtwin:VitaminKAntagonist": ("warfarin",)})
+    f = facts(
+        drugs={"RxNorm:11289": "warfarin"}, classes={"kgtwin:VitaminKAntagonist": ("warfarin",)}
+    )
     d = run("warfarin_dosing", f)
     assert d["current_step"]["path"] == ["n0", "n3"]
     assert d["current_step"]["title"].startswith("Dose clinically")
@@ -109,10 +143,16 @@ def test_warfarin_flow_without_genotype_doses_clinically() -> None:
 
 def test_warfarin_flow_with_genotype_stops_at_ancestry() -> None:
     f = facts(
-        drugs={"RxNorm:11289": "warfarin"}, classes={"kgtwin:VitaminKAntagonist": ("warfarin",)},
-        genotypes={"VKORC1": {"gene": "VKORC1", "diplotype": "-1639G>A A/G"},
-                   "CYP2C9": {"gene": "CYP2C9", "diplotype": "*1/*3",
-                              "phenotype": "Intermediate Metabolizer"}},
+        drugs={"RxNorm:11289": "warfarin"},
+        classes={"kgtwin:VitaminKAntagonist": ("warfarin",)},
+        genotypes={
+            "VKORC1": {"gene": "VKORC1", "diplotype": "-1639G>A A/G"},
+            "CYP2C9": {
+                "gene": "CYP2C9",
+                "diplotype": "*1/*3",
+                "phenotype": "Intermediate Metabolizer",
+            },
+        },
     )
     d = run("warfarin_dosing", f)
     assert d["current_step"]["path"] == ["n0", "n4"]
@@ -123,20 +163,34 @@ def test_warfarin_flow_with_genotype_stops_at_ancestry() -> None:
 
 def test_current_step_prefers_stable_entry_then_depth() -> None:
     # sertraline without genotype: standard SSRI step, not the genotype-guided ones
-    f = facts(active_concepts={"concept:depression": ("MDD",)}, drugs={"RxNorm:36437": "sertraline"},
-              classes={"kgtwin:SSRI": ("sertraline",), "kgtwin:Antidepressant": ("sertraline",)})
+    f = facts(
+        active_concepts={"concept:depression": ("MDD",)},
+        drugs={"RxNorm:36437": "sertraline"},
+        classes={"kgtwin:SSRI": ("sertraline",), "kgtwin:Antidepressant": ("sertraline",)},
+    )
     assert run("antidepressant_selection", f)["current_step"]["id"] == "ssri_standard"
-    g = facts(active_concepts={"concept:depression": ("MDD",)}, drugs={"RxNorm:36437": "sertraline"},
-              classes={"kgtwin:SSRI": ("sertraline",), "kgtwin:Antidepressant": ("sertraline",)},
-              genotypes={"CYP2C19": {"gene": "CYP2C19", "phenotype": "Poor Metabolizer"}})
+    g = facts(
+        active_concepts={"concept:depression": ("MDD",)},
+        drugs={"RxNorm:36437": "sertraline"},
+        classes={"kgtwin:SSRI": ("sertraline",), "kgtwin:Antidepressant": ("sertraline",)},
+        genotypes={"CYP2C19": {"gene": "CYP2C19", "phenotype": "Poor Metabolizer"}},
+    )
     assert run("antidepressant_selection", g)["current_step"]["id"] == "cyp2c19_guided"
     # three antihypertensive classes: triple therapy whatever the BP now
-    h = facts(active_concepts={"concept:hypertension": ("HTN",)},
-              drugs={"RxNorm:29046": "lisinopril", "RxNorm:17767": "amlodipine",
-                     "RxNorm:2409": "chlorthalidone"},
-              classes={"kgtwin:ACEInhibitor": ("lisinopril",), "kgtwin:RAASInhibitor": ("lisinopril",),
-                       "kgtwin:CalciumChannelBlocker": ("amlodipine",),
-                       "kgtwin:ThiazideDiuretic": ("chlorthalidone",)})
+    h = facts(
+        active_concepts={"concept:hypertension": ("HTN",)},
+        drugs={
+            "RxNorm:29046": "lisinopril",
+            "RxNorm:17767": "amlodipine",
+            "RxNorm:2409": "chlorthalidone",
+        },
+        classes={
+            "kgtwin:ACEInhibitor": ("lisinopril",),
+            "kgtwin:RAASInhibitor": ("lisinopril",),
+            "kgtwin:CalciumChannelBlocker": ("amlodipine",),
+            "kgtwin:ThiazideDiuretic": ("chlorthalidone",),
+        },
+    )
     assert run("hypertension", h)["current_step"]["id"] == "triple_therapy"
 
 

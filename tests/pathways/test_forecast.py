@@ -15,12 +15,16 @@ from kg.reasoning.pathways.twin import LabPoint, epoch_of, iso_date
 NOW = epoch_of("2026-09-30")
 DAY = 86400
 RULE = ForecastRule(
-    id="egfr", label="eGFR", unit="mL/min/1.73m2", loinc=("LOINC:33914-3",),
+    id="egfr",
+    label="eGFR",
+    unit="mL/min/1.73m2",
+    loinc=("LOINC:33914-3",),
     thresholds=(
         Threshold(45.0, "below", "metformin dose review", "fda", step="metformin_dose_review"),
         Threshold(30.0, "below", "stop metformin", "fda"),
     ),
-    min_points=3, window_days=1095,
+    min_points=3,
+    window_days=1095,
 )
 
 

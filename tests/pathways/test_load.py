@@ -31,13 +31,17 @@ def test_load_twice_gives_the_same_graph(store: GraphStore) -> None:
 def test_next_edges_carry_the_criteria(store: GraphStore) -> None:
     load_pathways(store)
     rows = store.read("get_pathway_transitions", {"uid": "pathway:type2_diabetes"})
-    edge = next(r for r in rows if (r["from_step"], r["to_step"]) == ("metformin", "metformin_stop"))
+    edge = next(
+        r for r in rows if (r["from_step"], r["to_step"]) == ("metformin", "metformin_stop")
+    )
     (criterion,) = json.loads(edge["criteria_json"])
     assert criterion["type"] == "lab" and criterion["op"] == "<" and criterion["value"] == 30
     assert "LOINC:33914-3" in criterion["loinc"]
     assert "FDA" in edge["citation"]
-    labels = {(r["from_step"], r["to_step"]): r["label"]
-              for r in store.read("get_pathway_transitions", {"uid": "pathway:warfarin_dosing"})}
+    labels = {
+        (r["from_step"], r["to_step"]): r["label"]
+        for r in store.read("get_pathway_transitions", {"uid": "pathway:warfarin_dosing"})
+    }
     assert labels[("n0", "n3")] == "NO" and labels[("n0", "n4")] == "YES"
 
 

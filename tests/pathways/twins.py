@@ -26,42 +26,92 @@ def make_twin(
     allergies: Sequence[str] = (),
     genotypes: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """A twin with SNOMED (or ``ICD10:<code>``) conditions, RxNorm ingredient medications, LOINC labs
-    ``(loinc, value, unit, date)``, RxNorm drug allergies and genotypes ``(gene, diplotype)``."""
+    """A twin with SNOMED (or ``ICD10:<code>``) conditions, RxNorm ingredient medications,
+    LOINC labs ``(loinc, value, unit, date)``, RxNorm drug allergies and genotypes
+    ``(gene, diplotype)``."""
     ref = {"reference": f"Patient/{pid}"}
     entries: list[dict[str, Any]] = [
         {"resource": {"resourceType": "Patient", "id": pid, "birthDate": birth_date, "gender": sex}}
     ]
     for i, code in enumerate(conditions):
         system = ICD10 if code.startswith("ICD10:") else SNOMED
-        entries.append({"resource": {
-            "resourceType": "Condition", "id": f"{pid}-c{i}", "subject": ref,
-            "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/condition-clinical", "code": "active"}]},
-            "code": {"coding": [{"system": system, "code": code.removeprefix("ICD10:")}]},
-            "onsetDateTime": "2015-01-01T00:00:00Z",
-        }})
+        entries.append(
+            {
+                "resource": {
+                    "resourceType": "Condition",
+                    "id": f"{pid}-c{i}",
+                    "subject": ref,
+                    "clinicalStatus": {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                                "code": "active",
+                            }
+                        ]
+                    },
+                    "code": {"coding": [{"system": system, "code": code.removeprefix("ICD10:")}]},
+                    "onsetDateTime": "2015-01-01T00:00:00Z",
+                }
+            }
+        )
     for i, rxcui in enumerate(meds):
-        entries.append({"resource": {
-            "resourceType": "MedicationStatement", "id": f"{pid}-m{i}", "subject": ref,
-            "status": "active",
-            "medicationCodeableConcept": {"coding": [{"system": RXNORM, "code": rxcui}]},
-            "effectivePeriod": {"start": "2020-01-01T00:00:00Z"},
-        }})
+        entries.append(
+            {
+                "resource": {
+                    "resourceType": "MedicationStatement",
+                    "id": f"{pid}-m{i}",
+                    "subject": ref,
+                    "status": "active",
+                    "medicationCodeableConcept": {"coding": [{"system": RXNORM, "code": rxcui}]},
+                    "effectivePeriod": {"start": "2020-01-01T00:00:00Z"},
+                }
+            }
+        )
     for i, (loinc, value, unit, date) in enumerate(labs):
-        entries.append({"resource": {
-            "resourceType": "Observation", "id": f"{pid}-o{i}", "subject": ref, "status": "final",
-            "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "laboratory"}]}],
-            "code": {"coding": [{"system": LOINC, "code": loinc}]},
-            "valueQuantity": {"value": value, "unit": unit},
-            "effectiveDateTime": f"{date}T08:00:00Z",
-        }})
+        entries.append(
+            {
+                "resource": {
+                    "resourceType": "Observation",
+                    "id": f"{pid}-o{i}",
+                    "subject": ref,
+                    "status": "final",
+                    "category": [
+                        {
+                            "coding": [
+                                {
+                                    "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+                                    "code": "laboratory",
+                                }
+                            ]
+                        }
+                    ],
+                    "code": {"coding": [{"system": LOINC, "code": loinc}]},
+                    "valueQuantity": {"value": value, "unit": unit},
+                    "effectiveDateTime": f"{date}T08:00:00Z",
+                }
+            }
+        )
     for i, rxcui in enumerate(allergies):
-        entries.append({"resource": {
-            "resourceType": "AllergyIntolerance", "id": f"{pid}-a{i}", "patient": ref,
-            "clinicalStatus": {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "code": "active"}]},
-            "category": ["medication"], "criticality": "high",
-            "code": {"coding": [{"system": RXNORM, "code": rxcui}]},
-        }})
+        entries.append(
+            {
+                "resource": {
+                    "resourceType": "AllergyIntolerance",
+                    "id": f"{pid}-a{i}",
+                    "patient": ref,
+                    "clinicalStatus": {
+                        "coding": [
+                            {
+                                "system": "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical",
+                                "code": "active",
+                            }
+                        ]
+                    },
+                    "category": ["medication"],
+                    "criticality": "high",
+                    "code": {"coding": [{"system": RXNORM, "code": rxcui}]},
+                }
+            }
+        )
     ingest_bundle(store, {"resourceType": "Bundle", "type": "collection", "entry": entries})
     for gene, diplotype in genotypes:
         set_genotype(store, pid, gene, diplotype)

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from kg.store import GraphStore
+from kg.store.falkor import FalkorStore
 
 CURATED = Path(__file__).resolve().parents[2] / "kg" / "knowledge" / "data" / "curated"
 NOW = "2026-11-01T00:00:00Z"
@@ -127,9 +129,35 @@ def make_twin(
 
 def alerts_of(report: Any, kind: str, *drug_names: str) -> list[Any]:
     """The report's alerts of ``kind`` involving every one of ``drug_names``."""
-    return [
-        a for a in report.alerts if a.kind == kind and all(n in a.drugs for n in drug_names)
-    ]
+    return [a for a in report.alerts if a.kind == kind and all(n in a.drugs for n in drug_names)]
+
+
+@pytest.fixture(scope="session")
+def _reasoning_kb(kb_template: FalkorStore) -> Iterator[FalkorStore]:
+    s = kb_template.copy(f"t_reasoning_{uuid.uuid4().hex[:8]}")
+    yield s
+    s.clear()
+    s.close()
+
+
+@pytest.fixture
+def kb_store(_reasoning_kb: FalkorStore) -> FalkorStore:
+    """One knowledge-base copy shared by the reasoning tests (overrides the per-test copy).
+
+    Each test builds its twins under its own patient ids and only reads knowledge, so sharing
+    is safe; a test that changes knowledge uses ``kb_private``. Why: dozens of ``GRAPH.COPY``
+    in one session hang FalkorDB 4.16 (a forked child left defunct), and one copy is faster.
+    """
+    return _reasoning_kb
+
+
+@pytest.fixture
+def kb_private(kb_template: FalkorStore) -> Iterator[FalkorStore]:
+    """A private knowledge-base copy for a test that edits knowledge."""
+    s = kb_template.copy(f"t_{uuid.uuid4().hex[:12]}")
+    yield s
+    s.clear()
+    s.close()
 
 
 @pytest.fixture

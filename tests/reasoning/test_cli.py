@@ -54,7 +54,9 @@ def test_check_what_if_json(
     cli_env: FalkorStore, twin: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     twin("cli-wi", meds=["11289"])
-    assert main(["check", "cli-wi", "--add", "fluconazole", "--set-lab", "6301-6=4.5", "--json"]) == 0
+    assert (
+        main(["check", "cli-wi", "--add", "fluconazole", "--set-lab", "6301-6=4.5", "--json"]) == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["what_if"]["add"] == ["fluconazole"]
     assert any("fluconazole" in a["drugs"] for a in data["diff"]["new"])

@@ -18,8 +18,7 @@ OMEPRAZOLE, PREDNISONE, SPIRONOLACTONE = "7646", "8640", "9997"
 def _warfarin_nsaid(store: GraphStore, pid: str) -> Any:
     report = safety_report(store, pid, now=NOW)
     found = [
-        a for a in alerts_of(report, "drug_interaction", "warfarin")
-        if "context_rule" in a.basis
+        a for a in alerts_of(report, "drug_interaction", "warfarin") if "context_rule" in a.basis
     ]
     assert len(found) == 1, [a.key for a in report.alerts]
     return found[0]
@@ -57,8 +56,12 @@ def test_warfarin_nsaid_over_65_is_highest(kb_store: GraphStore, twin: Any) -> N
 
 
 def test_warfarin_nsaid_with_prior_gi_bleed_is_highest(kb_store: GraphStore, twin: Any) -> None:
-    twin("wn-gib", age=50, meds=[WARFARIN, IBUPROFEN],
-         conditions=[concept_codes("peptic_ulcer_history")[0]])
+    twin(
+        "wn-gib",
+        age=50,
+        meds=[WARFARIN, IBUPROFEN],
+        conditions=[concept_codes("peptic_ulcer_history")[0]],
+    )
     alert = _warfarin_nsaid(kb_store, "wn-gib")
     assert _branch(alert) == "high-risk"
     assert alert.severity == "major"
@@ -134,7 +137,10 @@ def test_no_genomic_consent_withholds_pgx(kb_store: GraphStore, twin: Any) -> No
 
 
 # --- mechanism-based interactions -------------------------------------------------------------
-def test_simvastatin_clarithromycin_is_mechanism_based_without_list(kb_store: GraphStore) -> None:
+def test_simvastatin_clarithromycin_is_mechanism_based_without_list(
+    kb_private: GraphStore,
+) -> None:
+    kb_store = kb_private
     [(_, simva, _), (_, clari, _)] = resolve_drugs(kb_store, ["simvastatin", "clarithromycin"])
     before = check_drugs(kb_store, ["simvastatin", "clarithromycin"])
     kb_store.write("delete_pair_interactions", {"a_uid": simva, "b_uid": clari})
@@ -180,7 +186,9 @@ def test_what_if_lab_value_replaces_the_latest(kb_store: GraphStore, twin: Any) 
 
 # --- allergies --------------------------------------------------------------------------------
 def test_penicillin_allergy_amoxicillin_and_cefalexin(kb_store: GraphStore, twin: Any) -> None:
-    twin("allergy", meds=["723", "2231"], allergies=[(allergen_codes("penicillin_class")[0], "high")])
+    twin(
+        "allergy", meds=["723", "2231"], allergies=[(allergen_codes("penicillin_class")[0], "high")]
+    )
     report = safety_report(kb_store, "allergy", now=NOW)
     [amox] = alerts_of(report, "allergy", "amoxicillin")
     [cef] = alerts_of(report, "allergy", "cephalexin")
@@ -192,7 +200,9 @@ def test_penicillin_allergy_amoxicillin_and_cefalexin(kb_store: GraphStore, twin
 
 
 # --- what-if ----------------------------------------------------------------------------------
-def test_what_if_fluconazole_returns_exactly_the_new_alerts(kb_store: GraphStore, twin: Any) -> None:
+def test_what_if_fluconazole_returns_exactly_the_new_alerts(
+    kb_store: GraphStore, twin: Any
+) -> None:
     from kg.ingest import record_medication
 
     twin("wi", meds=[WARFARIN, "6809"])

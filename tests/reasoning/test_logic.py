@@ -24,10 +24,20 @@ from kg.reasoning.pgx import convert_phenotype
         ("CYP2D6", "Indeterminate", "n/a", "strong", None),
         ("CYP2C9", "Normal Metabolizer", "2.0", "strong", ("Poor Metabolizer", "0.0")),
         ("CYP2C9", "Intermediate Metabolizer", "1.5", "moderate", ("Poor Metabolizer", "0.5")),
-        ("CYP2C19", "Normal Metabolizer", "Normal Metabolizer", "strong",
-         ("Poor Metabolizer", "Poor Metabolizer")),
-        ("CYP2C19", "Rapid Metabolizer", "Rapid Metabolizer", "moderate",
-         ("Normal Metabolizer", "Normal Metabolizer")),
+        (
+            "CYP2C19",
+            "Normal Metabolizer",
+            "Normal Metabolizer",
+            "strong",
+            ("Poor Metabolizer", "Poor Metabolizer"),
+        ),
+        (
+            "CYP2C19",
+            "Rapid Metabolizer",
+            "Rapid Metabolizer",
+            "moderate",
+            ("Normal Metabolizer", "Normal Metabolizer"),
+        ),
         ("CYP2C19", "Poor Metabolizer", "Poor Metabolizer", "strong", None),
         ("TPMT", "Normal Metabolizer", "Normal Metabolizer", "strong", None),
     ],
@@ -39,10 +49,16 @@ def test_convert_phenotype(
 
 
 BRANCHES = [
-    {"id": "topical", "when": {"all": [{"precipitant_route": "topical"},
-                                       {"precipitant_drug": "3355"}]}},
-    {"id": "ppi", "when": {"any": [{"comedication_group": "ProtonPumpInhibitor"},
-                                   {"comedication_drug": "42331"}]}},
+    {
+        "id": "topical",
+        "when": {"all": [{"precipitant_route": "topical"}, {"precipitant_drug": "3355"}]},
+    },
+    {
+        "id": "ppi",
+        "when": {
+            "any": [{"comedication_group": "ProtonPumpInhibitor"}, {"comedication_drug": "42331"}]
+        },
+    },
     {"id": "high", "when": {"any": [{"age_gte": 66}, {"condition": "peptic_ulcer_history"}]}},
     {"id": "default", "when": {"always": True}},
 ]
@@ -111,9 +127,7 @@ def test_ranking_is_severity_then_kind() -> None:
 
 def test_diff_reports() -> None:
     before = SafetyReport("p", None, (_alert("a", "major"), _alert("b", "minor")), ())
-    after = SafetyReport(
-        "p", None, (_alert("b", "major"), _alert("c", "moderate")), ()
-    )
+    after = SafetyReport("p", None, (_alert("b", "major"), _alert("c", "moderate")), ())
     d = diff_reports(before, after)
     assert [a.key for a in d.new] == ["c"]
     assert [a.key for a in d.resolved] == ["a"]

@@ -135,3 +135,25 @@ def _write(tmp_path: Path, bundle: dict[str, object]) -> Path:
     path = tmp_path / f"b_{uuid.uuid4().hex[:6]}.json"
     path.write_text(json.dumps(bundle))
     return path
+
+
+def test_a_directory_of_single_resources_is_ingested_in_order(
+    cli_store: FalkorStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    patient = {"resourceType": "Patient", "id": "solo", "gender": "male"}
+    (tmp_path / "a_patient.json").write_text(json.dumps(patient))
+    obs = {
+        "resourceType": "Observation",
+        "id": "solo-egfr",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "33914-3"}]},
+        "subject": {"reference": "Patient/solo"},
+        "effectiveDateTime": "2026-01-01T00:00:00Z",
+        "valueQuantity": {"value": 48, "unit": "mL/min"},
+    }
+    (tmp_path / "b_obs.json").write_text(json.dumps(obs))
+    (tmp_path / "c_broken.json").write_text("{not json")
+    assert main(["ingest", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "c_broken.json: rejected: not JSON" in err and "2 of 3 file(s) ingested" in err
+    assert get_twin(cli_store, "solo").lab("33914-3").value == 48.0  # type: ignore[union-attr]

@@ -317,3 +317,14 @@ def test_a_wearable_series_becomes_one_observation_per_sample(kb: GraphStore) ->
     series["valueSampledData"] = {"period": 0, "data": "1 2"}
     with pytest.raises(ValidationError, match=r"entry\[1\]\.resource\.valueSampledData"):
         ingest_bundle(kb, patient_bundle("p1", [series]))
+
+
+def test_urn_references_resolve_to_ids_when_full_urls_are_missing(kb: GraphStore) -> None:
+    bundle = load_fixture("Asa_Hermiston")
+    searchset = {
+        "resourceType": "Bundle",
+        "type": "searchset",
+        "entry": [{"resource": e["resource"]} for e in bundle["entry"]],
+    }
+    result = ingest_bundle(kb, searchset)
+    assert result.counts == ingest_bundle(kb, bundle).counts

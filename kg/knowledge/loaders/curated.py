@@ -61,7 +61,9 @@ def group_uid(group_id: str) -> str:
 
 
 def _prov(ctx: Context, r: Record | dict[str, Any]) -> dict[str, Any]:
-    return provenance(_SRC, ctx.kb_version, r.get("citation") or None, r.get("citation_url") or None)
+    return provenance(
+        _SRC, ctx.kb_version, r.get("citation") or None, r.get("citation_url") or None
+    )
 
 
 def _ids(path: Path, column: str) -> set[str]:
@@ -98,7 +100,9 @@ def _check_unique(p: Problems, rows: list[Record], column: str) -> list[Record]:
     return out
 
 
-def _drug(ctx: Context, p: Problems, r: Record, name_col: str | None, rx_col: str) -> tuple[str, str | None, str]:
+def _drug(
+    ctx: Context, p: Problems, r: Record, name_col: str | None, rx_col: str
+) -> tuple[str, str | None, str]:
     """(uid, rxcui or None, name) for a curated drug reference."""
     voc = ctx.vocabulary
     rx = r[rx_col]
@@ -113,7 +117,9 @@ def _drug(ctx: Context, p: Problems, r: Record, name_col: str | None, rx_col: st
     return uid, uid.removeprefix("RxNorm:") if ok else None, norm_name(name)
 
 
-def _target(ctx: Context, p: Problems, r: Record, groups: set[str]) -> tuple[str | None, str | None]:
+def _target(
+    ctx: Context, p: Problems, r: Record, groups: set[str]
+) -> tuple[str | None, str | None]:
     """(drug uid, class uid) of a ``target_type``/``target`` pair."""
     if r["target_type"] == "drug":
         uid, _, _ = _drug(ctx, p, r, None, "target")
@@ -131,13 +137,26 @@ def plan_drug_groups(ctx: Context) -> SourcePlan:
     p = Problems("drug_groups")
     groups = read_csv(
         ctx.path(f"{_DIR}/drug_groups.csv"),
-        [Column("group_id", pattern=_ID), Column("name"), Column("parent_group", required=False), Column("kind", choices=("therapeutic", "risk_group")), Column("description", required=False), _CITATION],
+        [
+            Column("group_id", pattern=_ID),
+            Column("name"),
+            Column("parent_group", required=False),
+            Column("kind", choices=("therapeutic", "risk_group")),
+            Column("description", required=False),
+            _CITATION,
+        ],
         p,
         display=f"{_DIR}/drug_groups.csv",
     )
     members = read_csv(
         ctx.path(f"{_DIR}/drug_group_members.csv"),
-        [Column("group_id"), Column("drug_name"), Column("rxcui", required=False, pattern=_RX), Column("weight", required=False, kind="int"), _CITATION],
+        [
+            Column("group_id"),
+            Column("drug_name"),
+            Column("rxcui", required=False, pattern=_RX),
+            Column("weight", required=False, kind="int"),
+            _CITATION,
+        ],
         p,
         display=f"{_DIR}/drug_group_members.csv",
     )
@@ -146,13 +165,31 @@ def plan_drug_groups(ctx: Context) -> SourcePlan:
     class_rows, parent_rows, member_rows = [], [], {}
     for r in groups:
         class_rows.append(
-            {"uid": group_uid(r["group_id"]), "props": {"name": r["name"], "kind": r["kind"], "group_id": r["group_id"], "description": r["description"] or None, **_prov(ctx, r)}}
+            {
+                "uid": group_uid(r["group_id"]),
+                "props": {
+                    "name": r["name"],
+                    "kind": r["kind"],
+                    "group_id": r["group_id"],
+                    "description": r["description"] or None,
+                    **_prov(ctx, r),
+                },
+            }
         )
         if r["parent_group"]:
             if r["parent_group"] not in ids:
-                p.add(r.where("parent_group"), f"parent {r['parent_group']!r} is not a group_id of this file")
+                p.add(
+                    r.where("parent_group"),
+                    f"parent {r['parent_group']!r} is not a group_id of this file",
+                )
                 continue
-            parent_rows.append({"child": group_uid(r["group_id"]), "parent": group_uid(r["parent_group"]), "props": {"inferred": False, **_prov(ctx, r)}})
+            parent_rows.append(
+                {
+                    "child": group_uid(r["group_id"]),
+                    "parent": group_uid(r["parent_group"]),
+                    "props": {"inferred": False, **_prov(ctx, r)},
+                }
+            )
     unresolved: dict[str, dict[str, Any]] = {}
     for r in members:
         if r["group_id"] not in ids:
@@ -161,7 +198,10 @@ def plan_drug_groups(ctx: Context) -> SourcePlan:
         uid, rx, name = _drug(ctx, p, r, "drug_name", "rxcui")
         key = (uid, r["group_id"])
         if key in member_rows:
-            p.add(r.where("drug_name"), f"duplicate member {r['drug_name']!r} of group {r['group_id']!r}")
+            p.add(
+                r.where("drug_name"),
+                f"duplicate member {r['drug_name']!r} of group {r['group_id']!r}",
+            )
             continue
         if rx is None:
             from kg.knowledge.loaders.vocab import unresolved_drug
@@ -170,7 +210,13 @@ def plan_drug_groups(ctx: Context) -> SourcePlan:
         props = _prov(ctx, r)
         if r["weight"]:
             props["weight"] = int(r["weight"])
-        member_rows[key] = {"drug": uid, "drug_name": name, "drug_rxcui": rx, "class": group_uid(r["group_id"]), "props": props}
+        member_rows[key] = {
+            "drug": uid,
+            "drug_name": name,
+            "drug_rxcui": rx,
+            "class": group_uid(r["group_id"]),
+            "props": props,
+        }
     p.raise_if_any()
     plan = _plan("drug_groups")
     plan.add("merge_kb_drugs", list(unresolved.values()), "Drug")
@@ -205,22 +251,43 @@ def plan_enzyme_roles(ctx: Context) -> SourcePlan:
     for r in rows:
         substrate = r["role"] == "substrate"
         if substrate and r["strength"] not in ("sensitive", "moderate"):
-            p.add(r.where("strength"), f"{r['strength']!r} is not valid for a substrate (choices: moderate, sensitive)")
+            p.add(
+                r.where("strength"),
+                f"{r['strength']!r} is not valid for a substrate (choices: moderate, sensitive)",
+            )
             continue
         if not substrate and r["strength"] == "sensitive":
-            p.add(r.where("strength"), f"'sensitive' is not valid for an {r['role']} (choices: moderate, strong, weak)")
+            p.add(
+                r.where("strength"),
+                f"'sensitive' is not valid for an {r['role']} (choices: moderate, strong, weak)",
+            )
             continue
         uid, rx, name = _drug(ctx, p, r, "drug_name", "rxcui")
         key = (uid, r["enzyme"], r["role"])
         if key in out:
-            p.add(r.where("drug_name"), f"duplicate role {r['role']} of {r['drug_name']!r} for {r['enzyme']}")
+            p.add(
+                r.where("drug_name"),
+                f"duplicate role {r['role']} of {r['drug_name']!r} for {r['enzyme']}",
+            )
             continue
         if rx is None:
             from kg.knowledge.loaders.vocab import unresolved_drug
 
             unresolved.setdefault(uid, unresolved_drug(uid, r["drug_name"], _SRC, ctx.kb_version))
-        props = {("sensitivity" if substrate else "strength"): r["strength"], "enzyme": r["enzyme"], **_prov(ctx, r)}
-        out[key] = {"drug": uid, "drug_name": name, "drug_rxcui": rx, "gene": ENZYMES[r["enzyme"]], "symbol": r["enzyme"], "role": r["role"], "props": props}
+        props = {
+            ("sensitivity" if substrate else "strength"): r["strength"],
+            "enzyme": r["enzyme"],
+            **_prov(ctx, r),
+        }
+        out[key] = {
+            "drug": uid,
+            "drug_name": name,
+            "drug_rxcui": rx,
+            "gene": ENZYMES[r["enzyme"]],
+            "symbol": r["enzyme"],
+            "role": r["role"],
+            "props": props,
+        }
     p.raise_if_any()
     plan = _plan("enzyme_roles")
     plan.add("merge_kb_drugs", list(unresolved.values()), "Drug")
@@ -240,7 +307,11 @@ def plan_conditions(ctx: Context) -> SourcePlan:
             Column("concept_id", pattern=_ID),
             Column("name"),
             Column("snomed_codes", required=False, pattern=r"[0-9]+(;[0-9]+)*"),
-            Column("icd10_codes", required=False, pattern=r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?(;[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?)*"),
+            Column(
+                "icd10_codes",
+                required=False,
+                pattern=r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?(;[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?)*",
+            ),
             Column("description", required=False),
         ],
         p,
@@ -257,11 +328,35 @@ def plan_conditions(ctx: Context) -> SourcePlan:
         cite = "SNOMED CT (NLM US edition); ICD-10-CM (CDC); kgtwin curated value set"
         prov = provenance(_SRC, ctx.kb_version, cite)
         uid = f"concept:{r['concept_id']}"
-        concepts.append({"uid": uid, "props": {"concept_id": r["concept_id"], "name": r["name"], "snomed_codes": snomed, "icd10_codes": icd, "description": r["description"] or None, **prov}})
+        concepts.append(
+            {
+                "uid": uid,
+                "props": {
+                    "concept_id": r["concept_id"],
+                    "name": r["name"],
+                    "snomed_codes": snomed,
+                    "icd10_codes": icd,
+                    "description": r["description"] or None,
+                    **prov,
+                },
+            }
+        )
         for c in snomed:
-            codes.append({"code_uid": f"SNOMED:{c}", "concept_uid": uid, "props": {"system": SNOMED_SYSTEM, "code": c, **prov}})
+            codes.append(
+                {
+                    "code_uid": f"SNOMED:{c}",
+                    "concept_uid": uid,
+                    "props": {"system": SNOMED_SYSTEM, "code": c, **prov},
+                }
+            )
         for c in icd:
-            codes.append({"code_uid": f"ICD10:{c}", "concept_uid": uid, "props": {"system": ICD10_SYSTEM, "code": c, "prefix_match": True, **prov}})
+            codes.append(
+                {
+                    "code_uid": f"ICD10:{c}",
+                    "concept_uid": uid,
+                    "props": {"system": ICD10_SYSTEM, "code": c, "prefix_match": True, **prov},
+                }
+            )
     p.raise_if_any()
     plan = _plan("conditions")
     plan.add("merge_kb_concepts", concepts, "ClinicalConcept")
@@ -312,8 +407,20 @@ def plan_contraindications(ctx: Context) -> SourcePlan:
     for r in rows:
         drug, cls = _target(ctx, p, r, groups)
         if r["concept_id"] not in concepts:
-            p.add(r.where("concept_id"), f"concept {r['concept_id']!r} is not in condition_concepts.csv")
-        out.append({"uid": f"rule:{r['rule_id']}", "drug": drug, "class": cls, "concept_uid": f"concept:{r['concept_id']}", "source_uid": SOURCE_INFO[_SRC].uid, "props": _rule_props(ctx, r)})
+            p.add(
+                r.where("concept_id"),
+                f"concept {r['concept_id']!r} is not in condition_concepts.csv",
+            )
+        out.append(
+            {
+                "uid": f"rule:{r['rule_id']}",
+                "drug": drug,
+                "class": cls,
+                "concept_uid": f"concept:{r['concept_id']}",
+                "source_uid": SOURCE_INFO[_SRC].uid,
+                "props": _rule_props(ctx, r),
+            }
+        )
     p.raise_if_any()
     plan = _plan("contraindications")
     plan.add("merge_kb_contraindication_rules", out, "ContraindicationRule")
@@ -347,7 +454,24 @@ def plan_lab_rules(ctx: Context) -> SourcePlan:
     for r in rows:
         drug, cls = _target(ctx, p, r, groups)
         lab = f"LOINC:{r['loinc']}"
-        labs.setdefault(lab, {"uid": lab, "props": {"loinc": r["loinc"], "system": LOINC_SYSTEM, "name": r["lab_name"], "unit": r["unit"], **provenance(_SRC, ctx.kb_version, "LOINC (Regenstrief Institute)", f"https://loinc.org/{r['loinc']}")}})
+        labs.setdefault(
+            lab,
+            {
+                "uid": lab,
+                "props": {
+                    "loinc": r["loinc"],
+                    "system": LOINC_SYSTEM,
+                    "name": r["lab_name"],
+                    "unit": r["unit"],
+                    **provenance(
+                        _SRC,
+                        ctx.kb_version,
+                        "LOINC (Regenstrief Institute)",
+                        f"https://loinc.org/{r['loinc']}",
+                    ),
+                },
+            },
+        )
         props = _rule_props(ctx, r)
         props.update(
             loinc=r["loinc"],
@@ -356,7 +480,16 @@ def plan_lab_rules(ctx: Context) -> SourcePlan:
             unit=r["unit"],
             max_age_days=int(r["max_age_days"]) if r["max_age_days"] else None,
         )
-        out.append({"uid": f"rule:{r['rule_id']}", "drug": drug, "class": cls, "lab_uid": lab, "source_uid": SOURCE_INFO[_SRC].uid, "props": props})
+        out.append(
+            {
+                "uid": f"rule:{r['rule_id']}",
+                "drug": drug,
+                "class": cls,
+                "lab_uid": lab,
+                "source_uid": SOURCE_INFO[_SRC].uid,
+                "props": props,
+            }
+        )
     p.raise_if_any()
     plan = _plan("lab_rules")
     plan.add("merge_kb_lab_tests", list(labs.values()), "LabTest")
@@ -372,13 +505,29 @@ def plan_allergies(ctx: Context) -> SourcePlan:
     p = Problems("allergies")
     agroups = read_csv(
         ctx.path(f"{_DIR}/allergy_groups.csv"),
-        [Column("allergen_id", pattern=_ID), Column("name"), Column("group_id"), Column("snomed_codes", required=False, pattern=r"[0-9]+(;[0-9]+)*"), Column("rxnorm_codes", required=False, pattern=r"[0-9]+(;[0-9]+)*"), _CITATION],
+        [
+            Column("allergen_id", pattern=_ID),
+            Column("name"),
+            Column("group_id"),
+            Column("snomed_codes", required=False, pattern=r"[0-9]+(;[0-9]+)*"),
+            Column("rxnorm_codes", required=False, pattern=r"[0-9]+(;[0-9]+)*"),
+            _CITATION,
+        ],
         p,
         display=f"{_DIR}/allergy_groups.csv",
     )
     xr = read_csv(
         ctx.path(f"{_DIR}/allergy_cross_reactivity.csv"),
-        [Column("rule_id", pattern=_ID), Column("allergen_group"), Column("reacting_group"), Column("relation", choices=("same_class", "cross_reactive")), Column("severity", choices=SEVERITIES), Column("risk_note"), _CITATION, _URL],
+        [
+            Column("rule_id", pattern=_ID),
+            Column("allergen_group"),
+            Column("reacting_group"),
+            Column("relation", choices=("same_class", "cross_reactive")),
+            Column("severity", choices=SEVERITIES),
+            Column("risk_note"),
+            _CITATION,
+            _URL,
+        ],
         p,
         display=f"{_DIR}/allergy_cross_reactivity.csv",
     )
@@ -391,7 +540,10 @@ def plan_allergies(ctx: Context) -> SourcePlan:
             p.add(r.where("group_id"), f"group {r['group_id']!r} is not in drug_groups.csv")
             continue
         prov = _prov(ctx, r)
-        for system, col, prefix in ((SNOMED_SYSTEM, "snomed_codes", "SNOMED"), (RXNORM_SYSTEM, "rxnorm_codes", "RxNorm")):
+        for system, col, prefix in (
+            (SNOMED_SYSTEM, "snomed_codes", "SNOMED"),
+            (RXNORM_SYSTEM, "rxnorm_codes", "RxNorm"),
+        ):
             for c in (x for x in r[col].split(";") if x):
                 codes[(f"{prefix}:{c}", r["group_id"])] = {
                     "code_uid": f"{prefix}:{c}",
@@ -499,7 +651,14 @@ def _band(lo: float | None, hi: float | None) -> str:
 
 
 # -- context-aware interaction rules --------------------------------------------------------
-_PREDICATES = ("precipitant_route", "precipitant_drug", "comedication_group", "comedication_drug", "age_gte", "condition")
+_PREDICATES = (
+    "precipitant_route",
+    "precipitant_drug",
+    "comedication_group",
+    "comedication_drug",
+    "age_gte",
+    "condition",
+)
 
 
 def plan_context_rules(ctx: Context) -> SourcePlan:
@@ -525,7 +684,9 @@ def plan_context_rules(ctx: Context) -> SourcePlan:
         for key in ("rule_id", "object", "precipitant", "citation", "branches"):
             if not rule.get(key):
                 p.add(f"{where}, field {key!r}", "is missing or empty (required)")
-        if not all(rule.get(k) for k in ("rule_id", "object", "precipitant", "citation", "branches")):
+        if not all(
+            rule.get(k) for k in ("rule_id", "object", "precipitant", "citation", "branches")
+        ):
             continue
         rid = str(rule["rule_id"])
         if rid in seen:
@@ -538,11 +699,17 @@ def plan_context_rules(ctx: Context) -> SourcePlan:
             if isinstance(ref, dict) and "drug" in ref:
                 uid = f"RxNorm:{ref['drug']}"
                 if uid not in ctx.vocabulary.drugs:
-                    p.add(f"{where}, field {role!r}", f"RXCUI {ref['drug']!r} is not a known ingredient")
+                    p.add(
+                        f"{where}, field {role!r}",
+                        f"RXCUI {ref['drug']!r} is not a known ingredient",
+                    )
                 ends[role] = (uid, None)
             elif isinstance(ref, dict) and "group" in ref:
                 if ref["group"] not in groups:
-                    p.add(f"{where}, field {role!r}", f"group {ref['group']!r} is not in drug_groups.csv")
+                    p.add(
+                        f"{where}, field {role!r}",
+                        f"group {ref['group']!r} is not in drug_groups.csv",
+                    )
                 ends[role] = (None, group_uid(str(ref["group"])))
             else:
                 p.add(f"{where}, field {role!r}", "must be {'drug': RXCUI} or {'group': GroupId}")
@@ -576,10 +743,18 @@ def plan_context_rules(ctx: Context) -> SourcePlan:
                     "message": str(rule.get("clinical_consequence") or rid),
                     "management": None,
                     "mechanism": rule.get("mechanism"),
-                    "context_json": json.dumps(rule["branches"], ensure_ascii=False, sort_keys=True),
+                    "context_json": json.dumps(
+                        rule["branches"], ensure_ascii=False, sort_keys=True
+                    ),
                     **provenance(_SRC, ctx.kb_version, cite, rule.get("citation_url")),
                 },
-                "edge": {"source_severity": sev, "label": rid, "rule_id": rid, "source_version": SOURCE_INFO[_SRC].version, "citation": cite},
+                "edge": {
+                    "source_severity": sev,
+                    "label": rid,
+                    "rule_id": rid,
+                    "source_version": SOURCE_INFO[_SRC].version,
+                    "citation": cite,
+                },
             }
         )
     p.raise_if_any()
@@ -595,13 +770,19 @@ def _check_when(p: Problems, where: str, when: Any, groups: set[str], concepts: 
     for key in ("any", "all"):
         for pred in when.get(key, []):
             if not isinstance(pred, dict) or len(pred) != 1 or next(iter(pred)) not in _PREDICATES:
-                p.add(f"{where}, field 'when.{key}'", f"{pred!r} is not a predicate (choices: {', '.join(_PREDICATES)})")
+                p.add(
+                    f"{where}, field 'when.{key}'",
+                    f"{pred!r} is not a predicate (choices: {', '.join(_PREDICATES)})",
+                )
                 continue
             kind, value = next(iter(pred.items()))
             if kind == "comedication_group" and value not in groups:
                 p.add(f"{where}, field 'when.{key}'", f"group {value!r} is not in drug_groups.csv")
             if kind == "condition" and value not in concepts:
-                p.add(f"{where}, field 'when.{key}'", f"concept {value!r} is not in condition_concepts.csv")
+                p.add(
+                    f"{where}, field 'when.{key}'",
+                    f"concept {value!r} is not in condition_concepts.csv",
+                )
 
 
 CURATED_PLANNERS: dict[str, Callable[[Context], SourcePlan]] = {

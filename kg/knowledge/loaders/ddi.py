@@ -18,7 +18,7 @@ from kg.knowledge.loaders.vocab import unresolved_drug
 from kg.knowledge.plan import Context, SourcePlan
 from kg.knowledge.severity import map_source_severity, severity_rank
 from kg.knowledge.sources import SOURCE_INFO, provenance
-from kg.knowledge.vocabulary import norm_name
+from kg.knowledge.vocabulary import DrugVocabulary, norm_name
 
 __all__ = ["DDI_FILES", "plan_ddi"]
 
@@ -36,10 +36,18 @@ class DdiFile:
 
 DDI_FILES = {
     "onc_high_priority": DdiFile(
-        "onc_high_priority", "ddi/onc_high_priority_pairs.csv", "ddi/onc_high_priority_members.csv", "hp", "high priority"
+        "onc_high_priority",
+        "ddi/onc_high_priority_pairs.csv",
+        "ddi/onc_high_priority_members.csv",
+        "hp",
+        "high priority",
     ),
     "onc_noninterruptive": DdiFile(
-        "onc_noninterruptive", "ddi/onc_noninterruptive_pairs.csv", "ddi/onc_noninterruptive_members.csv", "ni", "non-interruptive"
+        "onc_noninterruptive",
+        "ddi/onc_noninterruptive_pairs.csv",
+        "ddi/onc_noninterruptive_members.csv",
+        "ni",
+        "non-interruptive",
     ),
     "ndfrt_va": DdiFile("ndfrt_va", "ddi/ndfrt_va_interactions.csv", None, "va", ""),
 }
@@ -73,7 +81,11 @@ def _rx(uid: str, ok: bool) -> str | None:
 def _read_pairs(ctx: Context, f: DdiFile, p: Problems) -> list[Record]:
     cols = list(_PAIR_COLUMNS)
     if f.source == "ndfrt_va":
-        cols += [Column("severity", choices=("Critical", "Significant")), Column("ndfrt_label"), Column("ndfrt_uri", required=False)]
+        cols += [
+            Column("severity", choices=("Critical", "Significant")),
+            Column("ndfrt_label"),
+            Column("ndfrt_uri", required=False),
+        ]
     return read_csv(ctx.path(f.pairs), cols, p, display=f.pairs)
 
 
@@ -96,7 +108,9 @@ def plan_ddi(ctx: Context, source: str) -> SourcePlan:
     p = Problems(source)
     exc = load_exceptions(ctx.data_dir, p)
     pairs = _read_pairs(ctx, f, p)
-    members = read_csv(ctx.path(f.members), _MEMBER_COLUMNS, p, display=f.members) if f.members else []
+    members = (
+        read_csv(ctx.path(f.members), _MEMBER_COLUMNS, p, display=f.members) if f.members else []
+    )
     p.raise_if_any()
     voc = ctx.vocabulary
     kb = ctx.kb_version
@@ -120,7 +134,7 @@ def plan_ddi(ctx: Context, source: str) -> SourcePlan:
         if label and label not in labels:
             labels.append(label)
         rule_members.setdefault((lid, role), set())
-        if not r["drug_name"] or exc.is_not_a_drug(f.members, r["drug_name"]):
+        if not r["drug_name"] or exc.is_not_a_drug(f.members or "", r["drug_name"]):
             continue
         uid, ok = resolve(r["drug_name"])
         rule_members[(lid, role)].add(uid)
@@ -130,7 +144,10 @@ def plan_ddi(ctx: Context, source: str) -> SourcePlan:
             "drug_name": norm_name(r["drug_name"]),
             "drug_rxcui": _rx(uid, ok),
             "class": cls,
-            "props": {"label": label or None, **provenance(source, kb, f"{info.citation}; list item {lid}")},
+            "props": {
+                "label": label or None,
+                **provenance(source, kb, f"{info.citation}; list item {lid}"),
+            },
         }
     class_rows = []
     for (lid, role), labels in sorted(rule_labels.items()):
@@ -138,7 +155,14 @@ def plan_ddi(ctx: Context, source: str) -> SourcePlan:
         class_rows.append(
             {
                 "uid": f"ONC:{f.prefix}-{lid}-{role}",
-                "props": {"name": name, "kind": "onc_list", "list": source, "list_interaction_id": lid, "role": role, **provenance(source, kb, f"{info.citation}; list item {lid}")},
+                "props": {
+                    "name": name,
+                    "kind": "onc_list",
+                    "list": source,
+                    "list_interaction_id": lid,
+                    "role": role,
+                    **provenance(source, kb, f"{info.citation}; list item {lid}"),
+                },
             }
         )
     rules = []
@@ -150,7 +174,7 @@ def plan_ddi(ctx: Context, source: str) -> SourcePlan:
             desc = f"{' / '.join(text)} + {' / '.join(text)}"
         else:
             obj, prec = f"ONC:{f.prefix}-{lid}-object", f"ONC:{f.prefix}-{lid}-precipitant"
-            desc = f"{_describe(rule_labels, rule_members, voc, lid, 'object')} + {_describe(rule_labels, rule_members, voc, lid, 'precipitant')}"
+            desc = _pair_text(rule_labels, rule_members, voc, lid)
         rule_id = f"onc-{f.prefix}-{lid}"
         cite = f"{info.citation}; list item {lid}"
         rules.append(
@@ -172,7 +196,14 @@ def plan_ddi(ctx: Context, source: str) -> SourcePlan:
                     "list_interaction_id": lid,
                     **provenance(source, kb, cite),
                 },
-                "edge": {"source_severity": f.label, "severity": sev, "label": desc, "rule_id": rule_id, "source_version": info.version, "citation": cite},
+                "edge": {
+                    "source_severity": f.label,
+                    "severity": sev,
+                    "label": desc,
+                    "rule_id": rule_id,
+                    "source_version": info.version,
+                    "citation": cite,
+                },
             }
         )
     # Pairs -> Interaction nodes.
@@ -187,22 +218,36 @@ def plan_ddi(ctx: Context, source: str) -> SourcePlan:
         o_name, q_name = norm_name(r["object_drug"]), norm_name(r["precipitant_drug"])
         o_cls, q_cls = r["object_class_ndfrt"], r["precipitant_class_ndfrt"]
         if source == "ndfrt_va" and (o_uid, q_uid) not in onc_pairs and (q_uid, o_uid) in onc_pairs:
-            o_uid, o_ok, o_name, o_cls, q_uid, q_ok, q_name, q_cls = q_uid, q_ok, q_name, q_cls, o_uid, o_ok, o_name, o_cls
+            o_uid, o_ok, o_name, o_cls, q_uid, q_ok, q_name, q_cls = (
+                q_uid,
+                q_ok,
+                q_name,
+                q_cls,
+                o_uid,
+                o_ok,
+                o_name,
+                o_cls,
+            )
+        pair_label: str | None
+        pair_rule: str | None
         if source == "ndfrt_va":
             own = r["severity"]
-            label = r["ndfrt_label"]
-            rule_id = r.get("ndfrt_uri") or None
+            pair_label = r["ndfrt_label"]
+            pair_rule = r.get("ndfrt_uri") or None
         else:
             own = f.label
             ids = sorted(
-                lid for (lid, role), uids in rule_members.items()
-                if role == "object" and o_uid in uids and q_uid in rule_members.get((lid, "precipitant"), set())
+                lid
+                for (lid, role), uids in rule_members.items()
+                if role == "object"
+                and o_uid in uids
+                and q_uid in rule_members.get((lid, "precipitant"), set())
             )
-            rule_id = ";".join(f"onc-{f.prefix}-{i}" for i in ids) or None
-            label = "; ".join(
-                f"item {i}: {_describe(rule_labels, rule_members, voc, i, 'object')} + {_describe(rule_labels, rule_members, voc, i, 'precipitant')}"
-                for i in ids
-            ) or None
+            pair_rule = ";".join(f"onc-{f.prefix}-{i}" for i in ids) or None
+            pair_label = (
+                "; ".join(f"item {i}: {_pair_text(rule_labels, rule_members, voc, i)}" for i in ids)
+                or None
+            )
         sev = map_source_severity(source, own)
         uid = f"ddi:{_key(o_uid)}-{_key(q_uid)}"
         mech = " + ".join(x for x in (o_cls, q_cls) if x) or None
@@ -211,8 +256,8 @@ def plan_ddi(ctx: Context, source: str) -> SourcePlan:
             e = row["edge"]
             if severity_rank(sev) > e["severity_rank"]:
                 e.update(source_severity=own, severity=sev, severity_rank=severity_rank(sev))
-            if label and label not in (e["label"] or ""):
-                e["label"] = f"{e['label']}; {label}" if e["label"] else label
+            if pair_label and pair_label not in (e["label"] or ""):
+                e["label"] = f"{e['label']}; {pair_label}" if e["label"] else pair_label
             continue
         merged[uid] = {
             "uid": uid,
@@ -226,15 +271,15 @@ def plan_ddi(ctx: Context, source: str) -> SourcePlan:
             "props": {
                 "object_name": voc.drugs[o_uid].name if o_uid in voc.drugs else o_name,
                 "precipitant_name": voc.drugs[q_uid].name if q_uid in voc.drugs else q_name,
-                "mechanism": mech or label,
+                "mechanism": mech or pair_label,
                 "kb_version": kb,
             },
             "edge": {
                 "source_severity": own,
                 "severity": sev,
                 "severity_rank": severity_rank(sev),
-                "label": label,
-                "rule_id": rule_id,
+                "label": pair_label,
+                "rule_id": pair_rule,
                 "source_version": info.version,
                 "citation": info.citation,
                 "object_class": o_cls or None,
@@ -249,15 +294,27 @@ def plan_ddi(ctx: Context, source: str) -> SourcePlan:
     return plan
 
 
+def _pair_text(
+    labels: dict[tuple[int, str], list[str]],
+    members: dict[tuple[int, str], set[str]],
+    voc: DrugVocabulary,
+    lid: int,
+) -> str:
+    obj = _describe(labels, members, voc, lid, "object")
+    return f"{obj} + {_describe(labels, members, voc, lid, 'precipitant')}"
+
+
 def _describe(
     labels: dict[tuple[int, str], list[str]],
     members: dict[tuple[int, str], set[str]],
-    voc: Any,
+    voc: DrugVocabulary,
     lid: int,
     role: str,
 ) -> str:
     text = " / ".join(labels.get((lid, role), []))
     if text:
         return text
-    names = sorted(voc.drugs[u].name if u in voc.drugs else _key(u) for u in members.get((lid, role), set()))
+    names = sorted(
+        voc.drugs[u].name if u in voc.drugs else _key(u) for u in members.get((lid, role), set())
+    )
     return ", ".join(names) or role

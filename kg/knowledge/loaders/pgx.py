@@ -22,7 +22,12 @@ EXTRA_GENES: tuple[tuple[str, str, str, str], ...] = (
     ("HGNC:2621", "CYP2C19", "cytochrome P450 family 2 subfamily C member 19", "chr10"),
     ("HGNC:2623", "CYP2C9", "cytochrome P450 family 2 subfamily C member 9", "chr10"),
     ("HGNC:40", "ABCB1", "ATP binding cassette subfamily B member 1 (P-glycoprotein)", "chr7"),
-    ("HGNC:10959", "SLCO1B1", "solute carrier organic anion transporter family member 1B1 (OATP1B1)", "chr12"),
+    (
+        "HGNC:10959",
+        "SLCO1B1",
+        "solute carrier organic anion transporter family member 1B1 (OATP1B1)",
+        "chr12",
+    ),
 )
 _GENE_NAMES = {sym: name for _, sym, name, _ in EXTRA_GENES}
 _DATA_VERSION = r"[0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{2}-[0-9]{2}|v[0-9.]+"
@@ -100,7 +105,10 @@ def plan_cpic(ctx: Context) -> SourcePlan:
     seen_symbols: dict[str, int] = {}
     for r in genes:
         if r["symbol"] in seen_symbols:
-            p.add(r.where("symbol"), f"duplicate gene {r['symbol']!r} (first on line {seen_symbols[r['symbol']]})")
+            p.add(
+                r.where("symbol"),
+                f"duplicate gene {r['symbol']!r} (first on line {seen_symbols[r['symbol']]})",
+            )
             continue
         seen_symbols[r["symbol"]] = r.line
         uid = r["hgnc_id"]
@@ -126,7 +134,12 @@ def plan_cpic(ctx: Context) -> SourcePlan:
                     "symbol": sym,
                     "name": name,
                     "chr": chrom,
-                    **provenance("kgtwin_curated", kb, f"HGNC {uid} ({sym})", f"https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/{uid}"),
+                    **provenance(
+                        "kgtwin_curated",
+                        kb,
+                        f"HGNC {uid} ({sym})",
+                        f"https://www.genenames.org/data/gene-symbol-report/#!/hgnc_id/{uid}",
+                    ),
                 },
             }
 
@@ -155,7 +168,12 @@ def plan_cpic(ctx: Context) -> SourcePlan:
                 "function": _none(r["function"]),
                 "activity_value": _none(r["activity_value"]),
                 "lookup_key": _none(r["lookup_key"]),
-                **provenance("cpic", kb, f"CPIC allele functionality table, {r['gene']} (PharmCAT {r.get('pharmcat_release')})"),
+                **provenance(
+                    "cpic",
+                    kb,
+                    f"CPIC allele functionality table, {r['gene']} "
+                    f"(PharmCAT {r.get('pharmcat_release')})",
+                ),
             },
         }
     # Phenotypes and diplotypes ----------------------------------------------------------
@@ -196,7 +214,12 @@ def plan_cpic(ctx: Context) -> SourcePlan:
                 "lookup_key": r["lookup_key"],
                 "gene_key": uid,
                 "data_version": r["data_version"],
-                **provenance("cpic", kb, f"CPIC diplotype-phenotype table, {r['gene']} (PharmCAT {r['pharmcat_release']})"),
+                **provenance(
+                    "cpic",
+                    kb,
+                    f"CPIC diplotype-phenotype table, {r['gene']} "
+                    f"(PharmCAT {r['pharmcat_release']})",
+                ),
             },
         }
     # Guidelines -------------------------------------------------------------------------
@@ -248,6 +271,7 @@ _REC_KEYS = {
     "implications": list,
 }
 CLASSIFICATIONS = ("Strong", "Moderate", "Optional", "No recommendation", "N/A", "")
+_CLASS_CHOICES = ", ".join(c or "(empty)" for c in CLASSIFICATIONS)
 
 
 def _recommendations(
@@ -275,16 +299,24 @@ def _recommendations(
         bad = False
         for key, typ in _REC_KEYS.items():
             if not isinstance(rec.get(key), typ):
-                p.add(f"{where}, field {key!r}", f"must be a {typ.__name__}, got {rec.get(key)!r:.60}")
+                p.add(
+                    f"{where}, field {key!r}", f"must be a {typ.__name__}, got {rec.get(key)!r:.60}"
+                )
                 bad = True
         if bad:
             continue
         if rec["classification"] not in CLASSIFICATIONS:
-            p.add(f"{where}, field 'classification'", f"{rec['classification']!r} is not valid (choices: {', '.join(c or '(empty)' for c in CLASSIFICATIONS)})")
+            p.add(
+                f"{where}, field 'classification'",
+                f"{rec['classification']!r} is not valid (choices: {_CLASS_CHOICES})",
+            )
             continue
         g_uid = f"PharmGKB:{rec['guideline_id']}"
         if g_uid not in guides:
-            p.add(f"{where}, field 'guideline_id'", f"{rec['guideline_id']!r} is not in cpic/guidelines.csv")
+            p.add(
+                f"{where}, field 'guideline_id'",
+                f"{rec['guideline_id']!r} is not in cpic/guidelines.csv",
+            )
             continue
         lk = rec["lookup_key"]
         if not lk or not all(isinstance(v, str) for v in lk.values()):
@@ -300,7 +332,9 @@ def _recommendations(
         drug_uid = cpic_drugs.get(rec["drug_pharmgkb_id"]) or voc.resolve(rec["drug"])[0]
         rxcui = drug_uid.removeprefix("RxNorm:") if drug_uid.startswith("RxNorm:") else None
         if rxcui is None:
-            unresolved.setdefault(drug_uid, unresolved_drug(drug_uid, rec["drug"], "pharmgkb", ctx.kb_version))
+            unresolved.setdefault(
+                drug_uid, unresolved_drug(drug_uid, rec["drug"], "pharmgkb", ctx.kb_version)
+            )
         uid = f"PharmGKB:{rec['recommendation_id']}:{rxcui or norm_name(rec['drug'])}"
         if uid in out:
             p.add(f"{where}, field 'recommendation_id'", f"duplicate recommendation {uid!r}")
@@ -346,4 +380,6 @@ def _cpic_drug_uids(ctx: Context, p: Problems) -> dict[str, str]:
         p,
         display="vocab/cpic_drugs.csv",
     )
-    return {r["pharmgkb_id"]: f"RxNorm:{r['rxcui']}" for r in rows if r["rxcui"] and r["pharmgkb_id"]}
+    return {
+        r["pharmgkb_id"]: f"RxNorm:{r['rxcui']}" for r in rows if r["rxcui"] and r["pharmgkb_id"]
+    }

@@ -113,7 +113,9 @@ def plan_vocab(ctx: Context) -> SourcePlan:
                     "parent": class_codes[parent],
                     "props": {
                         "inferred": False,
-                        **provenance("cpic", ctx.kb_version, f"WHO ATC hierarchy {code} < {parent}"),
+                        **provenance(
+                            "cpic", ctx.kb_version, f"WHO ATC hierarchy {code} < {parent}"
+                        ),
                     },
                 }
             )
@@ -157,7 +159,9 @@ def plan_ndfrt_classes(ctx: Context) -> SourcePlan:
         }
         drug_uid, ok = voc.resolve(r["drug_name"], r["rxcui"])
         if not ok:
-            unresolved[drug_uid] = unresolved_drug(drug_uid, r["drug_name"], "ndfrt", ctx.kb_version)
+            unresolved[drug_uid] = unresolved_drug(
+                drug_uid, r["drug_name"], "ndfrt", ctx.kb_version
+            )
         members[(drug_uid, uid)] = {
             "drug": drug_uid,
             "drug_name": norm_name(r["drug_name"]),

@@ -39,8 +39,10 @@ def _close(value: str, choices: Iterable[str]) -> str:
 def _check_code(code: str, known: KnownCodes, pw: Pathway) -> str | None:
     """An error message if a drug or class uid is unknown, else None."""
     if code.startswith("kgtwin:"):
-        return None if code in known.classes else (
-            f"drug class {code!r} is not in drug_groups.csv{_close(code, known.classes)}"
+        return (
+            None
+            if code in known.classes
+            else (f"drug class {code!r} is not in drug_groups.csv{_close(code, known.classes)}")
         )
     if code.startswith("RxNorm:"):
         return None if code in known.drugs else f"drug {code!r} is not a known RxNorm ingredient"
@@ -60,8 +62,13 @@ def _check_criterion(
         return
     label = f"{where} ({c.type})"
     if c.type == "condition" and c.concept not in known.concepts:
-        add.append((label, f"concept {c.concept!r} is not in condition_concepts.csv"
-                    f"{_close(str(c.concept), known.concepts)}"))
+        add.append(
+            (
+                label,
+                f"concept {c.concept!r} is not in condition_concepts.csv"
+                f"{_close(str(c.concept), known.concepts)}",
+            )
+        )
     elif c.type == "therapy":
         code = c.drug_class or c.drug or ""
         msg = _check_code(code, known, pw)
@@ -70,23 +77,43 @@ def _check_criterion(
     elif c.type == "lab":
         for code in c.loinc:
             if code not in known.loinc:
-                add.append((label, f"LOINC code {code!r} is not known (lab_rules.csv, "
-                            f"pathways/lab_tests.csv){_close(code, known.loinc)}"))
+                add.append(
+                    (
+                        label,
+                        f"LOINC code {code!r} is not known (lab_rules.csv, "
+                        f"pathways/lab_tests.csv){_close(code, known.loinc)}",
+                    )
+                )
     elif c.type in ("phenotype", "genotype"):
         if c.gene not in known.genes:
-            add.append((label, f"gene {c.gene!r} is not in the CPIC gene table"
-                        f"{_close(str(c.gene), known.genes)}"))
+            add.append(
+                (
+                    label,
+                    f"gene {c.gene!r} is not in the CPIC gene table"
+                    f"{_close(str(c.gene), known.genes)}",
+                )
+            )
         elif c.type == "phenotype":
             valid = known.phenotypes.get(str(c.gene), frozenset())
             for ph in c.phenotypes:
                 if ph not in valid:
-                    add.append((label, f"phenotype {ph!r} is not a CPIC phenotype of {c.gene} "
-                                f"(choices: {', '.join(sorted(valid)) or 'none'})"))
+                    add.append(
+                        (
+                            label,
+                            f"phenotype {ph!r} is not a CPIC phenotype of {c.gene} "
+                            f"(choices: {', '.join(sorted(valid)) or 'none'})",
+                        )
+                    )
     elif c.type == "sex" and c.value not in SEXES:
         add.append((label, f"sex {c.value!r} is not valid (choices: {', '.join(SEXES)})"))
     elif c.type == "score" and c.score not in {s.id for s in pw.scores}:
-        add.append((label, f"score {c.score!r} is not defined in this pathway (defined: "
-                    f"{', '.join(s.id for s in pw.scores) or 'none'})"))
+        add.append(
+            (
+                label,
+                f"score {c.score!r} is not defined in this pathway (defined: "
+                f"{', '.join(s.id for s in pw.scores) or 'none'})",
+            )
+        )
 
 
 def validate_pathways(
@@ -101,11 +128,25 @@ def validate_pathways(
     all_ids = {p.id for p in pathways} | set(other_ids)
     seen: dict[str, str] = {}
     for pw in pathways:
-        def problem(msg: str, *, step: str | None = None, transition: str | None = None,
-                    criterion: str | None = None, pw: Pathway = pw) -> None:
-            problems.append(PathwayProblem(pathway=pw.id, message=msg, step=step,
-                                           transition=transition, criterion=criterion,
-                                           file=pw.file))
+
+        def problem(
+            msg: str,
+            *,
+            step: str | None = None,
+            transition: str | None = None,
+            criterion: str | None = None,
+            pw: Pathway = pw,
+        ) -> None:
+            problems.append(
+                PathwayProblem(
+                    pathway=pw.id,
+                    message=msg,
+                    step=step,
+                    transition=transition,
+                    criterion=criterion,
+                    file=pw.file,
+                )
+            )
 
         if pw.id in seen:
             problem(f"duplicate pathway id (also in {seen[pw.id]})")
@@ -118,8 +159,11 @@ def validate_pathways(
             problem(f"start step {pw.start!r} is not a step (steps: {', '.join(step_ids)})")
         for s in pw.steps:
             if s.source not in sources:
-                problem(f"cites source {s.source!r}, which is not declared "
-                        f"(declared: {', '.join(sorted(sources))})", step=s.id)
+                problem(
+                    f"cites source {s.source!r}, which is not declared "
+                    f"(declared: {', '.join(sorted(sources))})",
+                    step=s.id,
+                )
             for comp in s.therapy:
                 for code in comp:
                     msg = _check_code(code, known, pw)
@@ -173,8 +217,10 @@ def validate_pathways(
         g = pathway_graph(pw)
         if not pw.cycles_allowed:
             for cycle in list(nx.simple_cycles(g))[:5]:
-                problem(f"cycle {' -> '.join([*cycle, cycle[0]])} (set cycles_allowed to "
-                        "declare one)", step=cycle[0])
+                problem(
+                    f"cycle {' -> '.join([*cycle, cycle[0]])} (set cycles_allowed to declare one)",
+                    step=cycle[0],
+                )
         if pw.start in g:
             reachable = nx.descendants(g, pw.start) | {pw.start}
             for s in pw.steps:
@@ -183,8 +229,10 @@ def validate_pathways(
         for s in pw.steps:
             out = g.out_degree(s.id) if s.id in g else 0
             if out == 0 and not s.end:
-                problem("dead end: no transition leaves this step and it is not declared "
-                        "'end'", step=s.id)
+                problem(
+                    "dead end: no transition leaves this step and it is not declared 'end'",
+                    step=s.id,
+                )
     return problems
 
 

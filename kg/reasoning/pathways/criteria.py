@@ -108,15 +108,11 @@ def _lab(c: Criterion, facts: TwinFacts) -> CriterionResult:
     last = series[-1]
     data = f"{label} {_fmt(last.value)} on {last.effective[:10]}"
     if c.max_age_days is not None and facts.now_epoch - last.epoch > c.max_age_days * 86400:
-        return CriterionResult(
-            desc, None, (f"{data} is older than {c.max_age_days} days",)
-        )
+        return CriterionResult(desc, None, (f"{data} is older than {c.max_age_days} days",))
     return CriterionResult(desc, compare(last.value, str(c.op), float(c.value or 0)), (data,))
 
 
-def _leaf(
-    c: Criterion, facts: TwinFacts, scores: Mapping[str, ScoreValue]
-) -> CriterionResult:
+def _leaf(c: Criterion, facts: TwinFacts, scores: Mapping[str, ScoreValue]) -> CriterionResult:
     if c.type == "condition":
         pool = facts.history_concepts if c.history else facts.active_concepts
         found = pool.get(str(c.concept), ())
@@ -128,8 +124,10 @@ def _leaf(
         return _lab(c, facts)
     if c.type == "therapy":
         code = c.drug_class or c.drug or ""
-        on = facts.classes.get(code, ()) if c.drug_class else (
-            (facts.drugs[code],) if code in facts.drugs else ()
+        on = (
+            facts.classes.get(code, ())
+            if c.drug_class
+            else ((facts.drugs[code],) if code in facts.drugs else ())
         )
         data = tuple(f"on {n}" for n in on)
         if c.present:
@@ -140,8 +138,10 @@ def _leaf(
         g = facts.genotypes.get(gene)
         if c.type == "genotype":
             desc = f"{gene} genotype {'on file' if c.present else 'not available'}"
-            data = (f"{gene} {g.get('diplotype') or ''}".strip(),) if g else (
-                f"no {gene} genotype on file",
+            data = (
+                (f"{gene} {g.get('diplotype') or ''}".strip(),)
+                if g
+                else (f"no {gene} genotype on file",)
             )
             return CriterionResult(desc, (g is not None) == c.present, data)
         listed = " or ".join(c.phenotypes)
@@ -169,12 +169,10 @@ def _leaf(
         if sv is None:
             return CriterionResult(desc, None, (f"{c.score} not computed",))
         results = {compare(v, str(c.op), float(c.value or 0)) for v in range(sv.low, sv.high + 1)}
-        data = f"{c.score} {sv.low}" if sv.low == sv.high else f"{c.score} {sv.low}-{sv.high}"
-        return CriterionResult(desc, results.pop() if len(results) == 1 else None, (data,))
+        shown = f"{c.score} {sv.low}" if sv.low == sv.high else f"{c.score} {sv.low}-{sv.high}"
+        return CriterionResult(desc, results.pop() if len(results) == 1 else None, (shown,))
     # not_recorded: data the twin does not hold (ancestry, which alleles were tested)
-    return CriterionResult(
-        f"{c.name}: {c.value}", None, (f"{c.name} is not recorded on the twin",)
-    )
+    return CriterionResult(f"{c.name}: {c.value}", None, (f"{c.name} is not recorded on the twin",))
 
 
 def evaluate(

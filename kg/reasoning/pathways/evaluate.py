@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import networkx as nx
 
 from kg.errors import NotFound
+from kg.reasoning.model import Alert
 from kg.reasoning.pathways.check import pathway_graph
-from kg.reasoning.pathways.criteria import CriterionResult, evaluate, evaluate_all
+from kg.reasoning.pathways.criteria import ScoreValue, evaluate, evaluate_all
 from kg.reasoning.pathways.files import parse_pathway, read_pathways
 from kg.reasoning.pathways.forecast import Forecast, forecast
 from kg.reasoning.pathways.known import display_names
@@ -90,38 +91,77 @@ class _SafetyCache:
     now: str | None
     enabled: bool
     results: dict[str, StepOption] = field(default_factory=dict)
+    flagged: set[str] = field(default_factory=set)  # named by a combined what-if
     available: bool = True
 
+    def _what_if(self, drugs: tuple[str, ...]) -> tuple[list[Alert], dict[str, str]] | None:
+        """New or changed alerts (moderate or worse) when ``drugs`` are added; None when the
+        safety engine is absent."""
+        try:
+            from kg.reasoning import WhatIf, safety_report
+        except ImportError:  # pragma: no cover - the safety engine is absent
+            self.available = False
+            return None
+        report = safety_report(
+            self.store, self.patient_uid, what_if=WhatIf(add=drugs), as_of=self.now, now=self.now
+        )
+        if report.diff is not None:
+            fresh = list(report.diff.new) + [after for _, after in report.diff.changed]
+        else:  # pragma: no cover - a what-if always carries its diff
+            fresh = list(report.alerts)
+        return [a for a in fresh if a.severity_rank >= CAUTION_RANK], dict(report.drugs)
+
+    def prescreen(self, drug_uids: list[str]) -> None:
+        """One what-if adding every candidate at once: a drug that no new alert names is open.
+
+        Adding drugs only adds alerts (no pathway option mitigates another's risk), so a drug
+        the combined report does not name raises nothing alone (alerts naming only two or
+        more candidates, such as two DOACs together, are artefacts of the batch and ignored);
+        the named ones are checked one by one in :meth:`option`.
+        """
+        todo = tuple(sorted({d for d in drug_uids if d not in self.results} - self.flagged))
+        if not self.enabled or len(todo) < 2:
+            return
+        try:
+            got = self._what_if(todo)
+        except NotFound:
+            return  # some candidate is unknown: check each on its own
+        if got is None:
+            return
+        alerts, names = got
+        batch = set(todo)
+        named: set[str] = set()
+        for a in alerts:
+            mine = batch.intersection(a.drug_uids)
+            # an alert naming only candidates, two or more, exists only because they were
+            # added together (two DOACs, two SSRIs): no single option raises it
+            if len(mine) == 1 or set(a.drug_uids) - batch:
+                named |= mine
+        self.flagged |= named
+        for d in todo:
+            if d not in named:
+                name = names.get(d) or display_names().get(d, d)
+                self.results[d] = StepOption(d, name, "open")
+
     def option(self, drug_uid: str) -> StepOption:
+        """The option's status from a what-if adding it (cached)."""
         name = display_names().get(drug_uid, drug_uid)
         if not self.enabled:
             return StepOption(drug_uid, name, "unchecked", reason="safety check not requested")
         if drug_uid in self.results:
             return self.results[drug_uid]
         try:
-            from kg.reasoning import WhatIf, safety_report
-        except ImportError:  # pragma: no cover - the safety engine is absent
-            self.available = False
-            return StepOption(drug_uid, name, "unchecked", reason="safety engine not installed")
-        try:
-            report = safety_report(
-                self.store,
-                self.patient_uid,
-                what_if=WhatIf(add=(drug_uid,)),
-                as_of=self.now,
-                now=self.now,
-            )
+            got = self._what_if((drug_uid,))
         except NotFound as exc:
             opt = StepOption(drug_uid, name, "unchecked", reason=str(exc))
             self.results[drug_uid] = opt
             return opt
-        if report.diff is not None:
-            fresh = list(report.diff.new) + [after for _, after in report.diff.changed]
-        else:  # pragma: no cover - a what-if always carries its diff
-            fresh = list(report.alerts)
-        mine = [a for a in fresh if drug_uid in a.drug_uids and a.severity_rank >= CAUTION_RANK]
+        if got is None:
+            return StepOption(drug_uid, name, "unchecked", reason="safety engine not installed")
+        alerts, names = got
+        mine = [a for a in alerts if drug_uid in a.drug_uids]
         mine.sort(key=lambda a: -a.severity_rank)
-        name = dict(report.drugs).get(drug_uid, name)
+        name = names.get(drug_uid, name)
         if any(a.severity_rank >= BLOCK_RANK for a in mine):
             status = "blocked"
         elif mine:
@@ -135,7 +175,7 @@ class _SafetyCache:
 
 def _satisfied(step: Step, facts: TwinFacts) -> tuple[int, list[str]]:
     """How many therapy components the twin satisfies, and the drugs that satisfy them."""
-    count, basis = 0, []
+    count, basis = 0, list[str]()
     for comp in step.therapy:
         hits = []
         for code in comp:
@@ -163,9 +203,7 @@ def _depths(pw: Pathway) -> dict[str, int]:
     return dict(nx.single_source_shortest_path_length(g, pw.start))
 
 
-def _current(
-    pw: Pathway, facts: TwinFacts, scores: dict[str, object]
-) -> CurrentStep:
+def _current(pw: Pathway, facts: TwinFacts, scores: Mapping[str, ScoreValue]) -> CurrentStep:
     depth = _depths(pw)
     candidates = []
     for i, s in enumerate(pw.steps):
@@ -174,7 +212,7 @@ def _current(
         n, basis = _satisfied(s, facts)
         if n and n >= s.required_components:
             entries = [
-                evaluate_all(t.criteria, facts, scores, skip=STABLE_SKIP)[0]  # type: ignore[arg-type]
+                evaluate_all(t.criteria, facts, scores, skip=STABLE_SKIP)[0]
                 for t in pw.incoming(s.id)
             ]
             entry = any(e is True for e in entries)
@@ -186,17 +224,18 @@ def _current(
     cur = pw.start
     while True:
         holding = [
-            t for t in pw.outgoing(cur)
+            t
+            for t in pw.outgoing(cur)
             if not pw.step(t.target_step).therapy
-            and evaluate_all(t.criteria, facts, scores)[0] is True  # type: ignore[arg-type]
+            and evaluate_all(t.criteria, facts, scores)[0] is True
         ]
         if len(holding) != 1 or holding[0].target_step in path:
             break
         cur = holding[0].target_step
         path.append(cur)
     step = pw.step(cur)
-    basis = ("no pathway therapy active",) if len(path) == 1 else ()
-    return CurrentStep(step.id, step.title, step.kind, basis, tuple(path))
+    start_basis = ("no pathway therapy active",) if len(path) == 1 else ()
+    return CurrentStep(step.id, step.title, step.kind, start_basis, tuple(path))
 
 
 def _options(step: Step, facts: TwinFacts) -> list[str]:
@@ -213,10 +252,13 @@ def _options(step: Step, facts: TwinFacts) -> list[str]:
     for drug in step.options:
         if drug in facts.drugs:
             continue
-        if open_codes is not None:
-            # keep the drug when it fills an unfilled component (by drug or by its classes)
-            if drug not in open_codes and not _drug_in_classes(drug, open_codes):
-                continue
+        # with some components filled, keep only drugs filling an open one (by drug or class)
+        if (
+            open_codes is not None
+            and drug not in open_codes
+            and not _drug_in_classes(drug, open_codes)
+        ):
+            continue
         out.append(drug)
     return out
 
@@ -271,19 +313,28 @@ def _evaluate(
         return PathwayResult(applicable=False, current_step=None, **base)  # type: ignore[arg-type]
     score_results = compute_scores(pw, facts)
     ranges = {s.id: s.range for s in score_results}
-    current = _current(pw, facts, ranges)  # type: ignore[arg-type]
-    buckets: dict[str, list[StepResult]] = {k: [] for k in ("eligible", "blocked", "undetermined",
-                                                             "not_met")}
+    current = _current(pw, facts, ranges)
+    buckets: dict[str, list[StepResult]] = {
+        k: [] for k in ("eligible", "blocked", "undetermined", "not_met")
+    }
+    evaluated = []
     for t in pw.outgoing(current.id):
-        step = pw.step(t.target_step)
         holds, results = evaluate_all(t.criteria, facts, ranges)
+        evaluated.append((t, holds, results))
+    safety.prescreen(
+        [d for t, holds, _ in evaluated if holds for d in _options(pw.step(t.target_step), facts)]
+    )
+    for t, holds, results in evaluated:
+        step = pw.step(t.target_step)
         options: list[StepOption] = []
         status = {True: "eligible", False: "not_met", None: "undetermined"}[holds]
         if holds is True and step.options:
             options = [safety.option(d) for d in _options(step, facts)]
             checked = [o for o in options if o.status != "unchecked"]
-            if checked and all(o.status == "blocked" for o in checked) and len(checked) == len(
-                options
+            if (
+                checked
+                and all(o.status == "blocked" for o in checked)
+                and len(checked) == len(options)
             ):
                 status = "blocked"
         buckets[status].append(
@@ -321,12 +372,28 @@ def _evaluate(
     )
 
 
-def _forecasts(pw: Pathway, facts: TwinFacts, ranges: dict[str, object]) -> list[Forecast]:
+def _candidates(pw: Pathway, facts: TwinFacts) -> list[str]:
+    """The options of every step the twin's data opens on this pathway (for one what-if)."""
+    if pw.applies_to is not None:
+        applies = evaluate(pw.applies_to, facts)
+        if applies is not None and applies.holds is False:
+            return []
+    ranges = {s.id: s.range for s in compute_scores(pw, facts)}
+    current = _current(pw, facts, ranges)
+    return [
+        d
+        for t in pw.outgoing(current.id)
+        if evaluate_all(t.criteria, facts, ranges)[0] is True
+        for d in _options(pw.step(t.target_step), facts)
+    ]
+
+
+def _forecasts(pw: Pathway, facts: TwinFacts, ranges: Mapping[str, ScoreValue]) -> list[Forecast]:
     def applies(th: object) -> bool | None:
         when = getattr(th, "when", None)
         if when is None:
             return True
-        res = evaluate(when, facts, ranges)  # type: ignore[arg-type]
+        res = evaluate(when, facts, ranges)
         return None if res is None else res.holds
 
     cite: Callable[[str], str | None] = lambda key: _cite(pw, key)  # noqa: E731
@@ -374,6 +441,7 @@ def care_pathways(
     pathways = loaded_pathways(store)
     facts, as_of = _prepare(store, patient_id, now, pathways)
     safety = _SafetyCache(store, facts.uid, now, check_safety)
+    safety.prescreen([d for pw in pathways for d in _candidates(pw, facts)])
     out = []
     for pw in sorted(pathways, key=lambda p: p.id):
         res = _evaluate(pw, facts, safety, as_of, patient_uid(patient_id))
@@ -405,9 +473,7 @@ def care_pathway(
     if not found:
         from kg.errors import choices
 
-        raise NotFound(
-            f"Unknown pathway {pathway_id!r} (known: {choices(p.id for p in pathways)})"
-        )
+        raise NotFound(f"Unknown pathway {pathway_id!r} (known: {choices(p.id for p in pathways)})")
     facts, as_of = _prepare(store, patient_id, now, found)
     safety = _SafetyCache(store, facts.uid, now, check_safety)
     return _evaluate(found[0], facts, safety, as_of, patient_uid(patient_id))

@@ -46,9 +46,7 @@ def pathway_files(paths: Iterable[str | Path] | None = None) -> list[Path]:
     found: list[Path] = []
     for p in [Path(x) for x in paths] if paths else [default_pathway_dir()]:
         if p.is_dir():
-            found.extend(
-                f for f in sorted(p.glob("*.json")) if f.name not in NOT_PATHWAYS
-            )
+            found.extend(f for f in sorted(p.glob("*.json")) if f.name not in NOT_PATHWAYS)
         else:
             found.append(p)
     return found
@@ -101,7 +99,9 @@ class _Parser:
         if "$ref" in raw:
             ref = raw["$ref"]
             if depth > 8:
-                self.problem(f"$ref {ref!r} nests too deeply", transition=transition, criterion=where)
+                self.problem(
+                    f"$ref {ref!r} nests too deeply", transition=transition, criterion=where
+                )
                 return None
             if ref not in self.definitions:
                 self.problem(
@@ -133,13 +133,16 @@ class _Parser:
             items = raw.get("criteria")
             if not isinstance(items, list) or not items:
                 self.problem(
-                    "'criteria' must be a non-empty list", step=step, transition=transition,
+                    "'criteria' must be a non-empty list",
+                    step=step,
+                    transition=transition,
                     criterion=label,
                 )
                 return None
             kids = [
-                self.criterion(c, f"{where}.criteria[{i}]", step=step, transition=transition,
-                               depth=depth)
+                self.criterion(
+                    c, f"{where}.criteria[{i}]", step=step, transition=transition, depth=depth
+                )
                 for i, c in enumerate(items)
             ]
             if any(k is None for k in kids):
@@ -175,7 +178,9 @@ class _Parser:
         value = raw.get("value")
         if ctype in ("lab", "age", "score") and not isinstance(value, int | float):
             self.problem(
-                f"value {value!r} must be a number", step=step, transition=transition,
+                f"value {value!r} must be a number",
+                step=step,
+                transition=transition,
                 criterion=label,
             )
             return None
@@ -246,7 +251,9 @@ def _str_tuple(value: Any) -> tuple[str, ...]:
 def parse_pathway(raw: Any, file: str = "") -> tuple[Pathway | None, list[PathwayProblem]]:
     """Parse one pathway document; return it (or None) and every problem found."""
     if not isinstance(raw, Mapping):
-        return None, [PathwayProblem(pathway=file, message="file must hold a JSON object", file=file)]
+        return None, [
+            PathwayProblem(pathway=file, message="file must hold a JSON object", file=file)
+        ]
     pid = raw.get("id")
     p = _Parser(str(pid or Path(file).stem or "?"), file)
     if not isinstance(pid, str) or not pid:
@@ -348,8 +355,12 @@ def parse_pathway(raw: Any, file: str = "") -> tuple[Pathway | None, list[Pathwa
                 )
             )
         scores.append(
-            ScoreRule(id=sc_id, name=_text(sc, "name", sc_id), source=_text(sc, "source"),
-                      items=tuple(items))
+            ScoreRule(
+                id=sc_id,
+                name=_text(sc, "name", sc_id),
+                source=_text(sc, "source"),
+                items=tuple(items),
+            )
         )
 
     forecasts: list[ForecastRule] = []
@@ -418,7 +429,9 @@ def read_pathway(path: Path) -> tuple[Pathway | None, list[PathwayProblem]]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        return None, [PathwayProblem(pathway=path.stem, message=f"cannot read: {exc}", file=str(path))]
+        return None, [
+            PathwayProblem(pathway=path.stem, message=f"cannot read: {exc}", file=str(path))
+        ]
     return parse_pathway(raw, str(path))
 
 

@@ -154,9 +154,10 @@ class Forecast:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
-        r3: Callable[[float | None], float | None] = (
-            lambda v: None if v is None else round(v, 3)
-        )
+
+        def r3(v: float | None) -> float | None:
+            return None if v is None else round(v, 3)
+
         return {
             "id": self.id,
             "label": self.label,
@@ -194,8 +195,13 @@ def _crossing(
     citation: str | None,
 ) -> Crossing:
     below = th.direction == "below"
-    base = {"value": th.value, "direction": th.direction, "action": th.action, "step": th.step,
-            "citation": citation}
+    base = {
+        "value": th.value,
+        "direction": th.direction,
+        "action": th.action,
+        "step": th.step,
+        "citation": citation,
+    }
     beyond = latest.value < th.value if below else latest.value > th.value
     if beyond:
         return Crossing(
@@ -234,7 +240,10 @@ def _crossing(
     months = years * 12
     rng = (fast_years * 12, None if slow_years is None else slow_years * 12)
     if slow_years is None:
-        rng_text = f"95% CI from {_span_text(rng[0]).removeprefix('in ')} to never (the trend is uncertain)"
+        rng_text = (
+            f"95% CI from {_span_text(rng[0]).removeprefix('in ')} to never "
+            "(the trend is uncertain)"
+        )
     else:
         rng_text = (
             f"95% CI {_span_text(rng[0]).removeprefix('in ')} to "
@@ -271,8 +280,13 @@ def forecast(
     """
     since = now_epoch - rule.window_days * 86400
     pts = [p for p in series if since <= p.epoch <= now_epoch]
-    base = {"id": rule.id, "label": rule.label, "unit": rule.unit, "n_points": len(pts),
-            "min_points": rule.min_points}
+    base = {
+        "id": rule.id,
+        "label": rule.label,
+        "unit": rule.unit,
+        "n_points": len(pts),
+        "min_points": rule.min_points,
+    }
     window = f"the last {rule.window_days} days"
     if not pts:
         return Forecast(
@@ -282,8 +296,11 @@ def forecast(
         )
     latest = pts[-1]
     span_days = (pts[-1].epoch - pts[0].epoch) / 86400
-    facts = {"latest_value": latest.value, "latest_date": latest.effective[:10],
-             "first_date": pts[0].effective[:10]}
+    facts = {
+        "latest_value": latest.value,
+        "latest_date": latest.effective[:10],
+        "first_date": pts[0].effective[:10],
+    }
     if len(pts) < rule.min_points or span_days < rule.min_span_days:
         return Forecast(
             status="insufficient_data",
@@ -299,8 +316,15 @@ def forecast(
         ok = applies(th)
         if ok is False:
             crossings.append(
-                Crossing(th.value, th.direction, th.action, "not_applicable",
-                         "does not apply to this twin now", step=th.step, citation=cite(th.source))
+                Crossing(
+                    th.value,
+                    th.direction,
+                    th.action,
+                    "not_applicable",
+                    "does not apply to this twin now",
+                    step=th.step,
+                    citation=cite(th.source),
+                )
             )
             continue
         crossings.append(

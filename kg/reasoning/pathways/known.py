@@ -46,17 +46,24 @@ class KnownCodes:
 def known_codes(data_dir: Path | None = None) -> KnownCodes:
     """Read the knowledge data files once (cached)."""
     d = data_dir or _data_dir()
-    concepts = {f"concept:{r['concept_id']}" for r in _rows(d / "curated" / "condition_concepts.csv")}
+    concepts = {
+        f"concept:{r['concept_id']}" for r in _rows(d / "curated" / "condition_concepts.csv")
+    }
     classes = {f"kgtwin:{r['group_id']}" for r in _rows(d / "curated" / "drug_groups.csv")}
     drugs: set[str] = set()
-    for name in ("vocab/rxnorm_ingredients_ndfrt.csv", "vocab/cpic_drugs.csv",
-                 "curated/drug_group_members.csv"):
+    for name in (
+        "vocab/rxnorm_ingredients_ndfrt.csv",
+        "vocab/cpic_drugs.csv",
+        "curated/drug_group_members.csv",
+    ):
         drugs.update(f"RxNorm:{r['rxcui']}" for r in _rows(d / name) if r.get("rxcui"))
     genes = {r["symbol"] for r in _rows(d / "cpic" / "genes.csv") if r.get("symbol")}
     phenos: dict[str, set[str]] = {}
     for r in _rows(d / "cpic" / "diplotype_phenotype.csv"):
         phenos.setdefault(r["gene"], set()).add(r["phenotype"])
-    loinc = {f"LOINC:{r['loinc']}" for r in _rows(d / "curated" / "lab_rules.csv") if r.get("loinc")}
+    loinc = {
+        f"LOINC:{r['loinc']}" for r in _rows(d / "curated" / "lab_rules.csv") if r.get("loinc")
+    }
     loinc.update(f"LOINC:{r['loinc']}" for r in _rows(d / "pathways" / "lab_tests.csv"))
     return KnownCodes(
         concepts=frozenset(concepts),

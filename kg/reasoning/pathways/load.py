@@ -44,7 +44,10 @@ def pathway_rows(pw: Pathway) -> dict[str, Any]:
     """The parameters of ``merge_pathway`` for one pathway."""
     licence = str(pw.raw.get("licence") or DEFAULT_LICENCE)
     prov = {"source": SOURCE_UID, "source_version": pw.version, "licence": licence}
-    steps, drugs, classes, subs = [], [], [], []
+    steps: list[dict[str, Any]] = []
+    drugs: list[dict[str, str]] = []
+    classes: list[dict[str, str]] = []
+    subs: list[dict[str, str]] = []
     for s in pw.steps:
         suid = f"{pw.uid}/{s.id}"
         cite, url = _cite(pw, s.source)
@@ -69,8 +72,12 @@ def pathway_rows(pw: Pathway) -> dict[str, Any]:
             }
         )
         codes = {c for comp in s.therapy for c in comp} | set(s.options)
-        drugs.extend({"step_uid": suid, "drug_uid": c} for c in sorted(codes) if c.startswith("RxNorm:"))
-        classes.extend({"step_uid": suid, "class_uid": c} for c in sorted(codes) if c.startswith("kgtwin:"))
+        drugs.extend(
+            {"step_uid": suid, "drug_uid": c} for c in sorted(codes) if c.startswith("RxNorm:")
+        )
+        classes.extend(
+            {"step_uid": suid, "class_uid": c} for c in sorted(codes) if c.startswith("kgtwin:")
+        )
         if s.sub_pathway:
             subs.append({"step_uid": suid, "pathway_uid": f"pathway:{s.sub_pathway}"})
     transitions = []
@@ -88,9 +95,7 @@ def pathway_rows(pw: Pathway) -> dict[str, Any]:
                 **prov,
             }
         )
-    citations = [
-        s.citation + (f", PMID {s.pmid}" if s.pmid else "") for s in pw.sources
-    ]
+    citations = [s.citation + (f", PMID {s.pmid}" if s.pmid else "") for s in pw.sources]
     first_url = next((s.url for s in pw.sources if s.url), "")
     return {
         "uid": pw.uid,

@@ -72,8 +72,13 @@ class StepResult:
     @property
     def blocking_alerts(self) -> list[Alert]:
         """The alerts that block this step's options (major or contraindicated)."""
-        return [a for o in self.options if o.status == "blocked" for a in o.alerts
-                if a.severity_rank >= 4]
+        return [
+            a
+            for o in self.options
+            if o.status == "blocked"
+            for a in o.alerts
+            if a.severity_rank >= 4
+        ]
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -159,8 +164,11 @@ class PathwayResult:
             "blocked_steps": [s.to_dict() for s in self.blocked_steps],
             "undetermined_steps": [s.to_dict() for s in self.undetermined_steps],
             "not_met_steps": [
-                {"id": s.id, "title": s.title,
-                 "failed": [c.description for c in s.criteria if c.holds is False]}
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "failed": [c.description for c in s.criteria if c.holds is False],
+                }
                 for s in self.not_met_steps
             ],
             "scores": [s.to_dict() for s in self.scores],

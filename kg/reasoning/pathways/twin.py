@@ -129,12 +129,10 @@ def _concepts_by_code(system: str | None, code: str | None) -> set[str]:
     sys = (system or "").lower()
     found = set()
     for uid, (snomed, icd) in concept_codes().items():
-        if "snomed" in sys or sys in ("", "sct"):
-            if code in snomed:
-                found.add(uid)
-        if "icd" in sys or sys == "":
-            if any(code == c or code.startswith(c) for c in icd):
-                found.add(uid)
+        if ("snomed" in sys or sys in ("", "sct")) and code in snomed:
+            found.add(uid)
+        if ("icd" in sys or sys == "") and any(code.startswith(c) for c in icd):
+            found.add(uid)
     return found
 
 
