@@ -106,7 +106,7 @@ def load_sources(
             for step in plan.steps:
                 for i in range(0, len(step.rows), BATCH_SIZE):
                     chunk = step.rows[i : i + BATCH_SIZE]
-                    store.write(step.query, {"rows": chunk})
+                    store.write(step.query, {**step.params, "rows": chunk})
                     bar.update(len(chunk))
             summaries.append(
                 SourceSummary(

@@ -21,6 +21,7 @@ class Step:
     query: str
     rows: list[dict[str, Any]]
     counts: str
+    params: Mapping[str, Any] = field(default_factory=dict)  # shared by every batch
 
 
 @dataclass
@@ -32,9 +33,15 @@ class SourcePlan:
     steps: list[Step] = field(default_factory=list)
     note: str | None = None  # e.g. why the source was skipped
 
-    def add(self, query: str, rows: list[dict[str, Any]], counts: str) -> None:
+    def add(
+        self,
+        query: str,
+        rows: list[dict[str, Any]],
+        counts: str,
+        params: Mapping[str, Any] | None = None,
+    ) -> None:
         """Append a step (empty row lists are kept so counts show 0)."""
-        self.steps.append(Step(query, rows, counts))
+        self.steps.append(Step(query, rows, counts, dict(params or {})))
 
     @property
     def total_rows(self) -> int:

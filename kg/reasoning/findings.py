@@ -48,8 +48,9 @@ class AlertBuilder:
     """Collects the contributions to one alert (same key) and folds them into one ``Alert``.
 
     The highest-severity contribution (or a context-aware rule's branch, which grades the
-    situation at hand) gives the severity, message and management; every contribution's
-    evidence, path and basis is kept, so one finding seen by several sources is one alert.
+    situation at hand) gives the severity, message, management and ``path``; every
+    contribution's evidence and basis is kept (and every path in ``details['paths']``), so one
+    finding seen by several sources is one alert.
     """
 
     kind: str
@@ -57,7 +58,7 @@ class AlertBuilder:
     drugs: list[tuple[str, str]] = field(default_factory=list)  # (uid, name)
     contributions: list[dict[str, Any]] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
-    path: list[str] = field(default_factory=list)
+    paths: list[tuple[str, ...]] = field(default_factory=list)  # one per contribution
     basis: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -86,9 +87,7 @@ class AlertBuilder:
         for e in evidence:
             if e is not None and e not in self.evidence:
                 self.evidence.append(e)
-        for p in path:
-            if p not in self.path:
-                self.path.append(p)
+        self.paths.append(tuple(path))
         if basis not in self.basis:
             self.basis.append(basis)
         for d in drugs:
@@ -101,7 +100,10 @@ class AlertBuilder:
         # severity; list severities stay as evidence. Otherwise the highest severity wins.
         graded = [c for c in self.contributions if c["basis"] == "context_rule"]
         top = max(graded or self.contributions, key=lambda c: rank_of(c["severity"]))
+        path = self.paths[self.contributions.index(top)]
         details = dict(self.extra)
+        if len(set(self.paths)) > 1:
+            details["paths"] = [list(p) for p in dict.fromkeys(self.paths)]
         if len(self.contributions) > 1:
             details["findings"] = [
                 {k: c[k] for k in ("basis", "severity", "message")} for c in self.contributions
@@ -118,7 +120,7 @@ class AlertBuilder:
             message=top["message"],
             management=top["management"],
             evidence=tuple(self.evidence),
-            path=tuple(self.path),
+            path=path,
             key=self.key,
             basis=tuple(self.basis),
             details=tuple(sorted(details.items())),

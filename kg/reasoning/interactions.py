@@ -16,7 +16,18 @@ from kg.reasoning.findings import AlertBuilder, evidence_from
 from kg.reasoning.model import Alert
 from kg.store import GraphStore
 
-__all__ = ["evaluate_branches", "find_interactions"]
+__all__ = ["PRODRUG_ACTIVATION", "evaluate_branches", "find_interactions"]
+
+# Prodrugs that the enzyme activates (CPIC guidelines: codeine and tramadol, CYP2D6, PMID
+# 33387367; clopidogrel, CYP2C19, PMID 35034351; tamoxifen, CYP2D6, PMID 29385237).
+PRODRUG_ACTIVATION = frozenset(
+    {
+        ("codeine", "CYP2D6"),
+        ("tramadol", "CYP2D6"),
+        ("tamoxifen", "CYP2D6"),
+        ("clopidogrel", "CYP2C19"),
+    }
+)
 
 # strength of the perpetrator x sensitivity of the substrate -> severity
 _MECHANISM_SEVERITY = {
@@ -163,15 +174,30 @@ def _mechanisms(store: GraphStore, inp: CheckInput, builders: dict[str, AlertBui
         obj, prec, gene = r["object_uid"], r["precipitant_uid"], r["gene"]
         inhibits = r["role"] == "INHIBITS"
         verb = "inhibitor" if inhibits else "inducer"
-        effect = "rise (toxicity)" if inhibits else "fall (loss of effect)"
+        prodrug = (r["object_name"], gene) in PRODRUG_ACTIVATION
+        if prodrug:  # the enzyme makes the active drug: inhibition means less effect
+            effect = (
+                f"less of its active metabolite is formed (loss of {r['object_name']} effect)"
+                if inhibits
+                else "more of its active metabolite is formed (toxicity)"
+            )
+        else:
+            effect = (
+                f"{r['object_name']} exposure is expected to rise (toxicity)"
+                if inhibits
+                else f"{r['object_name']} exposure is expected to fall (loss of effect)"
+            )
         message = (
             f"{r['precipitant_name']} is a {r['strength']} {gene} {verb} and "
-            f"{r['object_name']} a {r['sensitivity']} {gene} substrate: "
-            f"{r['object_name']} exposure is expected to {effect} (mechanism-based)."
+            f"{r['object_name']} a {r['sensitivity']} {gene} substrate: {effect} "
+            "(mechanism-based)."
         )
         management = (
             f"Avoid the combination or use an alternative not metabolised by {gene}; "
             f"if used together, reduce the {r['object_name']} dose and monitor."
+            if inhibits and not prodrug
+            else f"Expect less {r['object_name']} effect; use an alternative that does not "
+            f"need {gene} activation, or one that does not inhibit {gene}."
             if inhibits
             else f"Expect reduced {r['object_name']} effect; consider an alternative or a "
             "higher dose with monitoring."
@@ -203,5 +229,5 @@ def find_interactions(store: GraphStore, inp: CheckInput) -> list[Alert]:
     alerts = []
     for b in builders.values():
         genes = sorted({c["gene"] for c in b.contributions if c.get("gene")})
-        alerts.append(b.build(gene=genes[0] if genes else None))
+        alerts.append(b.build(gene=", ".join(genes) if genes else None))
     return alerts

@@ -291,9 +291,10 @@ def _rec_alert(
     normal = all(_NORMAL.search(p) for p in phenos) and bool(phenos)
     severity = _severity(rec.get("classification"), text, normal)
     population = rec.get("population") or "general"
+    first_sentence = text.split(". ")[0].rstrip(".")
     message = (
         f"{drug_name}: {'; '.join(parts)}. CPIC ({rec.get('classification') or 'unclassified'}"
-        f", population {population}): {text}"
+        f", population {population}): {first_sentence}."
     )
     path = [drug_uid, "FOR_DRUG", rec["uid"]]
     for g in genes:

@@ -123,14 +123,15 @@ def _withheld(store: GraphStore, inp: CheckInput, reason: str) -> tuple[str, ...
 
 
 def _not_checked(ctx: TwinContext) -> tuple[NotChecked, ...]:
+    checked = {m.uid for m in ctx.meds}
     items = [
         NotChecked(
             uid=m["uid"],
             code=m.get("code"),
             display=m.get("display"),
-            reason="medication code not mapped to a known ingredient"
-            if m.get("mapped") is False or not m.get("code")
-            else "no ingredient of this medication is in the knowledge base",
+            reason="some ingredients of this medication are not in the knowledge base"
+            if m["uid"] in checked
+            else "medication code not mapped to a known ingredient",
         )
         for m in ctx.unmapped
     ]
@@ -218,6 +219,7 @@ def safety_report(
     now_epoch = _now_epoch(now)
     at = epoch_of(as_of) if as_of else now_epoch
     ctx = read_context(store, patient_id, as_of_epoch=at, as_of=as_of)
+
     def report_for(c: TwinContext) -> SafetyReport:
         return _report_for(
             store, c, now_epoch=now_epoch, allow_genomic=allow_genomic, patient_id=patient_id

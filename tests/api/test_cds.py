@@ -103,11 +103,11 @@ def test_discovery(store: Any, make_api: Any) -> None:
 
 
 def test_order_sign_with_prefetch_builds_the_twin_and_answers_cards(
-    kb_store: Any, make_api: Any, synthea: Any
+    shared_twins: Any, make_api: Any, synthea: Any
 ) -> None:
     bundle, pid = synthea
-    api = make_api(kb_store, AUTH_SETTINGS)
-    drafts = [draft(kb_store, "simvastatin"), draft(kb_store, "clarithromycin")]
+    api = make_api(shared_twins, AUTH_SETTINGS)
+    drafts = [draft(shared_twins, "simvastatin"), draft(shared_twins, "clarithromycin")]
     r = api.client.post(
         SIGN, json=hook_request("order-sign", pid, drafts, prefetch=prefetch_of(bundle)),
         headers=bearer("pharmacist"),
@@ -115,7 +115,7 @@ def test_order_sign_with_prefetch_builds_the_twin_and_answers_cards(
     assert r.status_code == 200, r.text
     cards = r.json()["cards"]
     # the prefetch made the twin; the cards are exactly the what-if's new alerts
-    expected = _expected_keys(kb_store, pid, ("simvastatin", "clarithromycin"))
+    expected = _expected_keys(shared_twins, pid, ("simvastatin", "clarithromycin"))
     assert expected and len(cards) == len(expected)
     for card in cards:
         assert card["indicator"] in ("info", "warning", "critical")
@@ -204,10 +204,10 @@ def test_malformed_requests(
     assert make_api(shared_twins).client.post(path, json=body).status_code == status
 
 
-def test_authorization_and_audit(twins: Any, make_api: Any, synthea: Any) -> None:
-    _, pid = synthea
-    api = make_api(twins, AUTH_SETTINGS)
-    body = hook_request("order-sign", pid, [draft(twins, "simvastatin")])
+def test_authorization_and_audit(shared_twins: Any, make_api: Any) -> None:
+    pid = bundle_patient_id(fixture_bundles()[2])
+    api = make_api(shared_twins, AUTH_SETTINGS)
+    body = hook_request("order-sign", pid, [draft(shared_twins, "simvastatin")])
     assert api.client.post(SIGN, json=body).status_code == 401
     assert api.client.post(SIGN, json=body, headers=bearer("reader")).status_code == 403
     assert api.client.post(SIGN, json=body, headers=bearer("clinician")).status_code == 200
@@ -215,7 +215,7 @@ def test_authorization_and_audit(twins: Any, make_api: Any, synthea: Any) -> Non
         'query($p: ID) { auditEvents(patientId: $p) { ... on AuditEventPage { items { operation outcome who } } } }',
         {"p": pid}, role="admin",
     )["data"]["auditEvents"]["items"]  # fmt: skip
-    ops = sorted((i["operation"], i["outcome"], i["who"]) for i in items)
+    ops = sorted((i["operation"], i["outcome"], i["who"]) for i in items if i["who"] != "local")
     assert ops == sorted([
         ("cds:medication-safety-sign", "forbidden", "anonymous"),
         ("cds:medication-safety-sign", "forbidden", "app-reader"),
@@ -224,11 +224,11 @@ def test_authorization_and_audit(twins: Any, make_api: Any, synthea: Any) -> Non
 
 
 def test_feedback_is_stored_with_override_reasons(
-    kb_store: Any, make_api: Any, synthea: Any
+    shared_twins: Any, make_api: Any, synthea: Any
 ) -> None:
     bundle, pid = synthea
-    api = make_api(kb_store)
-    drafts = [draft(kb_store, "simvastatin"), draft(kb_store, "clarithromycin")]
+    api = make_api(shared_twins)
+    drafts = [draft(shared_twins, "simvastatin"), draft(shared_twins, "clarithromycin")]
     body = hook_request("order-sign", pid, drafts, prefetch=prefetch_of(bundle))
     cards = api.client.post(SIGN, json=body).json()["cards"]
     assert len(cards) >= 1
@@ -243,7 +243,7 @@ def test_feedback_is_stored_with_override_reasons(
     ]}  # fmt: skip
     r = api.client.post(f"{SIGN}/feedback", json=fb)
     assert r.status_code == 200 and r.json() == {"stored": len(cards)}
-    rows = kb_store.read("list_cds_feedback", {"patient_uid": f"Patient/{pid}", "limit": 100})
+    rows = shared_twins.read("list_cds_feedback", {"patient_uid": f"Patient/{pid}", "limit": 100})
     assert len(rows) == len(cards)
     over = next(x for x in rows if x["outcome"] == "overridden")
     assert over["card_uid"] == f"cds-card:{first['uuid']}"
@@ -254,7 +254,7 @@ def test_feedback_is_stored_with_override_reasons(
     bad = {"feedback": [{"card": first["uuid"], "outcome": "ignored"}]}
     r = api.client.post(f"{SIGN}/feedback", json=bad)
     assert r.status_code == 400 and "accepted, overridden" in r.json()["error"]
-    assert len(kb_store.read("list_cds_feedback", {"patient_uid": None, "limit": 100})) == len(
+    assert len(shared_twins.read("list_cds_feedback", {"patient_uid": None, "limit": 100})) == len(
         cards
     )
 
@@ -275,3 +275,17 @@ def test_patient_view_returns_pathway_cards(shared_twins: Any, make_api: Any) ->
         assert len(cards) == len(results)
         for card, result in zip(cards, results, strict=True):
             assert card["summary"].startswith(result.name)
+
+
+def test_without_the_pathway_engine(shared_twins: Any, make_api: Any, monkeypatch: Any) -> None:
+    import kg.api.engines as engines
+
+    monkeypatch.setattr(engines, "pathways_available", lambda: False)
+    api = make_api(shared_twins)
+    assert "patient-view" not in {
+        s["hook"] for s in api.client.get("/cds-services").json()["services"]
+    }
+    body = {"hook": "patient-view", "context": {"patientId": "x"}}
+    assert api.client.post("/cds-services/care-pathways", json=body).json() == {"cards": []}
+    got = api.gql('{ carePathways(patientId: "x") { __typename } }')["data"]["carePathways"]
+    assert got["__typename"] == "NotAvailable"

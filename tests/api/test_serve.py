@@ -62,3 +62,10 @@ def test_ensure_loaded_counts_and_skips_a_loaded_graph(kb_template: Any) -> None
     counts = ensure_loaded(kb_template)
     assert counts["drugs"] == before["drugs"] > 0
     assert kb_template.read("count_graph_contents")[0] == before
+
+
+def test_ensure_loaded_fills_an_empty_graph(store: Any) -> None:
+    counts = ensure_loaded(store, demo=True, demo_patients=3)
+    assert counts == {"drugs": 0, "ontology_classes": 0, "patients": 0}
+    after = store.read("count_graph_contents")[0]
+    assert after["drugs"] > 0 and after["ontology_classes"] > 0 and after["patients"] == 3

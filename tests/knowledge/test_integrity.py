@@ -164,3 +164,13 @@ def test_interaction_in_several_sources_is_one_node_with_the_highest_severity(
         assert {e["source"]: e["severity"] for e in row["supported_by"]}["source:ndfrt_va"] == va[
             uid
         ]
+
+
+def test_diplotypes_of_a_gene_match_the_cpic_table(kb_template: GraphStore) -> None:
+    with (DATA_DIR / "cpic/diplotype_phenotype.csv").open(encoding="utf-8") as fh:
+        table = {r["diplotype"]: r for r in csv.DictReader(fh) if r["gene"] == "CYP2C19"}
+    rows = kb_template.read("list_kb_diplotypes", {"genes": ["CYP2C19"]})
+    assert {r["name"]: r["phenotype"] for r in rows} == {
+        k: v["phenotype"] for k, v in table.items()
+    }
+    assert {r["name"]: r["phenotype"] for r in rows}["*2/*2"] == "Poor Metabolizer"

@@ -136,3 +136,13 @@ def test_missing_curated_file_is_skipped_with_a_note(store: GraphStore, data_cop
     assert s.skipped and "lab_rules.csv not present" in (s.note or "")
     assert "SKIPPED" in "\n".join(summary.lines())
     assert "LabRule" not in _labels(store)
+
+
+def test_progress_bar_and_summary_lines(
+    store: GraphStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    summary = load_knowledge_base(store, only="conditions", progress=True)
+    assert "kb load" in capsys.readouterr().err
+    lines = summary.lines()
+    assert lines[0].startswith(f"knowledge base {kb_version()}: 1 source(s)")
+    assert "ClinicalConcept" in lines[1] and summary.totals()["ClinicalConcept"] > 0

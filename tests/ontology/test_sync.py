@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from kg.errors import ValidationError
-from kg.ontology import sync_ontology
+from kg.ontology import InferredEdge, sync_ontology
 from kg.store.base import GraphStore
 from tests.ontology.conftest import edges, without_clarithromycin_statement
 
@@ -118,3 +118,16 @@ def test_inconsistent_edit_is_reported_with_axioms(
     assert "kgtwin:StrongCYP3A4Inhibitor owl:disjointWith kgtwin:StrongCYP3A4Inducer" in problems
     assert f"{onto_copy.name}:" in problems  # names the line of the edit
     assert not any(e[3] for e in edges(facts_store))  # nothing written
+
+
+def test_ontology_drug_missing_from_graph_is_a_warning(store: GraphStore) -> None:
+    diff = sync_ontology(store)  # the shipped ontology states facts about clarithromycin
+    assert any("RxNorm:21212" in w and "not in the graph" in w for w in diff.warnings)
+    assert not any(e.from_uid == "RxNorm:21212" for e in diff.added)
+    store.write("create_fixture_drugs", {"rows": [
+        {"uid": "RxNorm:21212", "name": "clarithromycin", "inhibits": [], "induces": [],
+         "substrate_of": [], "classes": []},
+    ]})  # fmt: skip
+    diff = sync_ontology(store)
+    assert not diff.warnings
+    assert InferredEdge("MEMBER_OF", "RxNorm:21212", STRONG) in diff.added

@@ -192,3 +192,19 @@ def test_cli_check_reports_problems(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert main(["pathway", "check", str(bad)]) == 1
     out = capsys.readouterr().out
     assert "pathway statin_therapy: start step 'nowhere' is not a step" in out
+
+
+def test_public_surface() -> None:
+    import kg.reasoning.pathways as pathways
+
+    assert set(pathways.__all__) == {
+        "Forecast",
+        "PathwayProblem",
+        "PathwayResult",
+        "care_pathway",
+        "care_pathways",
+        "check_pathways",
+        "fit_trend",
+        "load_pathways",
+    }
+    assert all(hasattr(pathways, name) for name in pathways.__all__)

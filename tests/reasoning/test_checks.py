@@ -103,3 +103,17 @@ def test_pgx_report_lists_converted_genes(kb_store: GraphStore, twin: Any) -> No
 def test_unknown_patient(kb_store: GraphStore) -> None:
     with pytest.raises(NotFound, match="nobody"):
         safety_report(kb_store, "nobody")
+
+
+def test_inhibited_prodrug_loses_effect(kb_store: GraphStore) -> None:
+    report = check_drugs(kb_store, ["codeine", "paroxetine"])
+    [alert] = alerts_of(report, "drug_interaction", "codeine", "paroxetine")
+    assert "mechanism" in alert.basis
+    assert "loss of codeine effect" in alert.message
+    assert "rise" not in alert.message
+
+
+def test_resolve_a_product_code_to_its_ingredients(kb_store: GraphStore) -> None:
+    got = resolve_drugs(kb_store, ["857005"])  # acetaminophen / hydrocodone oral tablet
+    assert {n for _, _, n in got} == {"acetaminophen", "hydrocodone"}
+    assert {i for i, _, _ in got} == {"857005"}

@@ -214,12 +214,6 @@ def plan_cpic(ctx: Context) -> SourcePlan:
                 "lookup_key": r["lookup_key"],
                 "gene_key": uid,
                 "data_version": r["data_version"],
-                **provenance(
-                    "cpic",
-                    kb,
-                    f"CPIC diplotype-phenotype table, {r['gene']} "
-                    f"(PharmCAT {r['pharmcat_release']})",
-                ),
             },
         }
     # Guidelines -------------------------------------------------------------------------
@@ -252,7 +246,13 @@ def plan_cpic(ctx: Context) -> SourcePlan:
     plan.add("merge_kb_genes", list(gene_rows.values()), "Gene")
     plan.add("merge_kb_alleles", list(allele_rows.values()), "Allele")
     plan.add("merge_kb_phenotypes", list(pheno_rows.values()), "Phenotype")
-    plan.add("merge_kb_diplotypes", list(diplo_rows.values()), "Diplotype")
+    diplo_prov = provenance(
+        "cpic",
+        kb,
+        "CPIC diplotype-phenotype tables via PharmCAT v2.12.0 "
+        "(G6PD from v2.6.0, RYR1 from v2.8.3); per-row data_version",
+    )
+    plan.add("merge_kb_diplotypes", list(diplo_rows.values()), "Diplotype", {"prov": diplo_prov})
     plan.add("merge_kb_guidelines", list(guide_rows.values()), "Guideline")
     plan.add("merge_kb_drugs", list(unresolved.values()), "Drug")
     plan.add("merge_kb_recommendations", rec_rows, "Recommendation")

@@ -14,9 +14,9 @@ from typing import Any
 
 from kg.reasoning.pathways.known import display_names, lab_names
 from kg.reasoning.pathways.model import COMBINATORS, Criterion
-from kg.reasoning.pathways.twin import TwinFacts, iso_date
+from kg.reasoning.pathways.twin import TwinFacts
 
-__all__ = ["CriterionResult", "ScoreValue", "combine", "compare", "evaluate"]
+__all__ = ["CriterionResult", "ScoreValue", "combine", "compare", "evaluate", "evaluate_all"]
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
@@ -206,8 +206,3 @@ def evaluate_all(
     """Evaluate a transition's criteria (all must hold)."""
     results = [r for r in (evaluate(c, facts, scores, skip=skip) for c in criteria) if r]
     return combine("all", [r.holds for r in results]), results
-
-
-def iso(epoch: int) -> str:
-    """A date for an epoch (re-exported for result texts)."""
-    return iso_date(epoch)

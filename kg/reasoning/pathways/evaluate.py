@@ -24,7 +24,7 @@ from kg.reasoning.pathways.check import pathway_graph
 from kg.reasoning.pathways.criteria import ScoreValue, evaluate, evaluate_all
 from kg.reasoning.pathways.files import parse_pathway, read_pathways
 from kg.reasoning.pathways.forecast import Forecast, forecast
-from kg.reasoning.pathways.known import display_names
+from kg.reasoning.pathways.known import data_dir, display_names
 from kg.reasoning.pathways.model import Criterion, Pathway, Step
 from kg.reasoning.pathways.results import CurrentStep, PathwayResult, StepOption, StepResult
 from kg.reasoning.pathways.scores import compute_scores
@@ -270,15 +270,13 @@ def _drug_in_classes(drug: str, codes: set[str]) -> bool:
     if not _CLASS_OF:
         import csv
 
-        from kg.reasoning.pathways.known import _data_dir
-
         parents: dict[str, str] = {}
-        with (_data_dir() / "curated" / "drug_groups.csv").open(encoding="utf-8") as fh:
+        with (data_dir() / "curated" / "drug_groups.csv").open(encoding="utf-8") as fh:
             for r in csv.DictReader(fh):
                 if r.get("parent_group"):
                     parents[f"kgtwin:{r['group_id']}"] = f"kgtwin:{r['parent_group']}"
         members: dict[str, set[str]] = {}
-        with (_data_dir() / "curated" / "drug_group_members.csv").open(encoding="utf-8") as fh:
+        with (data_dir() / "curated" / "drug_group_members.csv").open(encoding="utf-8") as fh:
             for r in csv.DictReader(fh):
                 if not r.get("rxcui"):
                     continue
@@ -441,7 +439,8 @@ def care_pathways(
     pathways = loaded_pathways(store)
     facts, as_of = _prepare(store, patient_id, now, pathways)
     safety = _SafetyCache(store, facts.uid, now, check_safety)
-    safety.prescreen([d for pw in pathways for d in _candidates(pw, facts)])
+    if check_safety:  # one combined what-if for every pathway's open options
+        safety.prescreen([d for pw in pathways for d in _candidates(pw, facts)])
     out = []
     for pw in sorted(pathways, key=lambda p: p.id):
         res = _evaluate(pw, facts, safety, as_of, patient_uid(patient_id))

@@ -14,12 +14,20 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["KnownCodes", "concept_codes", "display_names", "known_codes", "lab_names"]
+__all__ = [
+    "KnownCodes",
+    "concept_codes",
+    "data_dir",
+    "display_names",
+    "known_codes",
+    "lab_names",
+]
 
 SEXES = ("female", "male", "other", "unknown")
 
 
-def _data_dir() -> Path:
+def data_dir() -> Path:
+    """``kg/knowledge/data``: the knowledge base's data files."""
     return Path(__file__).resolve().parents[2] / "knowledge" / "data"
 
 
@@ -43,9 +51,9 @@ class KnownCodes:
 
 
 @lru_cache(maxsize=4)
-def known_codes(data_dir: Path | None = None) -> KnownCodes:
+def known_codes(root: Path | None = None) -> KnownCodes:
     """Read the knowledge data files once (cached)."""
-    d = data_dir or _data_dir()
+    d = root or data_dir()
     concepts = {
         f"concept:{r['concept_id']}" for r in _rows(d / "curated" / "condition_concepts.csv")
     }
@@ -79,7 +87,7 @@ def known_codes(data_dir: Path | None = None) -> KnownCodes:
 def concept_codes() -> Mapping[str, tuple[frozenset[str], tuple[str, ...]]]:
     """Each concept uid's SNOMED codes and ICD-10 codes (ICD-10 categories match by prefix)."""
     out: dict[str, tuple[frozenset[str], tuple[str, ...]]] = {}
-    for r in _rows(_data_dir() / "curated" / "condition_concepts.csv"):
+    for r in _rows(data_dir() / "curated" / "condition_concepts.csv"):
         snomed = frozenset(c for c in (r.get("snomed_codes") or "").split(";") if c)
         icd = tuple(c for c in (r.get("icd10_codes") or "").split(";") if c)
         out[f"concept:{r['concept_id']}"] = (snomed, icd)
@@ -89,8 +97,8 @@ def concept_codes() -> Mapping[str, tuple[frozenset[str], tuple[str, ...]]]:
 @lru_cache(maxsize=1)
 def lab_names() -> Mapping[str, str]:
     """Short display names of the labs pathways use, by bare LOINC code (``33914-3``: eGFR)."""
-    names = {r["loinc"]: r["short_name"] for r in _rows(_data_dir() / "pathways" / "lab_tests.csv")}
-    for r in _rows(_data_dir() / "curated" / "lab_rules.csv"):
+    names = {r["loinc"]: r["short_name"] for r in _rows(data_dir() / "pathways" / "lab_tests.csv")}
+    for r in _rows(data_dir() / "curated" / "lab_rules.csv"):
         names.setdefault(r["loinc"], r.get("lab_name") or r["loinc"])
     return names
 
@@ -98,7 +106,7 @@ def lab_names() -> Mapping[str, str]:
 @lru_cache(maxsize=1)
 def display_names() -> Mapping[str, str]:
     """Readable names of concepts, drug classes and drugs by uid (for criterion texts)."""
-    d = _data_dir()
+    d = data_dir()
     names: dict[str, str] = {}
     for r in _rows(d / "vocab" / "rxnorm_ingredients_ndfrt.csv"):
         names[f"RxNorm:{r['rxcui']}"] = r["ingredient_name"].lower()
