@@ -88,11 +88,6 @@ class TwinContext:
                 return m.route.lower()
         return None
 
-    def latest_egfr(self) -> LabValue | None:
-        """The most recent eGFR among the known eGFR LOINC codes."""
-        found = [lab for lab in self.labs if lab.loinc in EGFR_LOINCS]
-        return max(found, key=lambda lab: lab.effective_epoch or 0, default=None)
-
 
 @dataclass(frozen=True)
 class CheckInput:

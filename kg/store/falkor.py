@@ -174,19 +174,25 @@ class FalkorStore(GraphStore):
     def copy(self, graph_name: str) -> FalkorStore:
         """A store on a copy of this graph (``GRAPH.COPY``): fast fresh fixtures for tests.
 
-        ``GRAPH.COPY`` forks; when an append-only-file rewrite (also a fork) runs at the same
-        moment, FalkorDB 4.16 fails the copy and hangs. So the first copy turns automatic
-        rewrites off on this engine, and every copy waits for a running rewrite to end.
+        ``GRAPH.COPY`` forks; when another fork (an append-only-file rewrite, or the child of
+        the previous copy, which the engine reaps only after answering) is still alive,
+        FalkorDB 4.16 fails the copy and hangs. So the first copy turns automatic rewrites off
+        on this engine, and every copy waits until no fork is in progress, before and after.
         """
         try:
             self._conn.config_set("auto-aof-rewrite-percentage", 0)
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
-                info = self._conn.info("persistence")
-                if not info["aof_rewrite_in_progress"] and not info["aof_rewrite_scheduled"]:
+                if not _fork_busy(self._conn.info("persistence")):
                     break
                 time.sleep(0.01)
             self._conn.execute_command("GRAPH.COPY", self.graph_name, graph_name)
+            # GRAPH.COPY answers before its forked child is reaped; a second fork started
+            # meanwhile fails ("Can't fork for module: File exists") and hangs the engine.
+            while time.monotonic() < deadline:
+                if not _fork_busy(self._conn.info("persistence")):
+                    break
+                time.sleep(0.005)
         except redis.exceptions.RedisError as exc:
             raise self._wrap(None, exc) from exc
         return FalkorStore(self.registry, self.socket_path, graph_name=graph_name)
@@ -202,6 +208,15 @@ class FalkorStore(GraphStore):
         finally:
             if self._engine is not None and self._engine.owned:
                 self._engine.stop()
+
+
+def _fork_busy(info: dict[str, Any]) -> bool:
+    return bool(
+        info.get("aof_rewrite_in_progress")
+        or info.get("aof_rewrite_scheduled")
+        or info.get("module_fork_in_progress")
+        or info.get("rdb_bgsave_in_progress")
+    )
 
 
 def _header(graph: Any, params: dict[str, Any]) -> str:

@@ -117,3 +117,13 @@ def test_resolve_a_product_code_to_its_ingredients(kb_store: GraphStore) -> None
     got = resolve_drugs(kb_store, ["857005"])  # acetaminophen / hydrocodone oral tablet
     assert {n for _, _, n in got} == {"acetaminophen", "hydrocodone"}
     assert {i for i, _, _ in got} == {"857005"}
+
+
+def test_class_rule_reaches_a_subclass_member(kb_store: GraphStore) -> None:
+    # a COX-2 selective NSAID is a member of the NSAID class only through its subclass
+    coxib = group_members("COX2SelectiveNSAID")[0]
+    assert coxib not in group_members("NSAID")
+    report = check_drugs(kb_store, ["warfarin", coxib])
+    [alert] = alerts_of(report, "drug_interaction", "warfarin", coxib)
+    assert "context_rule" in alert.basis
+    assert any(e.rule_id == "PDDI-WARFARIN-NSAID#default" for e in alert.evidence)
