@@ -75,7 +75,14 @@ def load_knowledge_base(
     Raises:
         ValidationError: unknown source, or a malformed row; nothing is written then.
     """
-    return load_sources(store, DATA_DIR, only=only, progress=progress)
+    summary = load_sources(store, DATA_DIR, only=only, progress=progress)
+    if only is None:
+        # Care pathways refer to drugs, classes and concepts, so they load after every
+        # source. Their loader lives with their evaluation in kg.reasoning.pathways.
+        from kg.reasoning.pathways import load_pathways
+
+        load_pathways(store)
+    return summary
 
 
 def load_sources(

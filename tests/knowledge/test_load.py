@@ -39,7 +39,8 @@ def test_full_load_matches_the_files(kb_template: GraphStore) -> None:
     recs = json.loads((DATA_DIR / "cpic/recommendations.json").read_text(encoding="utf-8"))
     assert labels["Recommendation"] == len(recs)
     assert labels["Drug"] >= len(read_rows(DATA_DIR / "vocab/rxnorm_ingredients_ndfrt.csv"))
-    assert labels["Source"] == len(SOURCE_INFO)
+    # One Source per knowledge source, plus one for the care pathways (loaded with the KB).
+    assert labels["Source"] == len(SOURCE_INFO) + 1
     assert labels["KnowledgeBase"] == 1
     for name, files in CURATED_FILES.items():
         if not all((DATA_DIR / "curated" / f).is_file() for f in files):
