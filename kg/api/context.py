@@ -13,6 +13,7 @@ from kg.api.auth import Authenticator, Principal
 from kg.api.settings import ApiSettings
 from kg.store import GraphStore
 from kg.store.pubsub import PubSub
+from kg.types import patient_uid
 
 if TYPE_CHECKING:
     from kg.api.loaders import Loaders
@@ -25,12 +26,6 @@ T = TypeVar("T")
 
 class RequestTimeout(Exception):
     """A request ran past its deadline (shown to the caller; not masked)."""
-
-
-def patient_uid(patient_id: str) -> str:
-    """``123`` or ``Patient/123`` -> ``Patient/123``."""
-    patient_id = patient_id.strip()
-    return patient_id if patient_id.startswith("Patient/") else f"Patient/{patient_id}"
 
 
 @dataclass

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from kg.errors import NotFound, ValidationError
+from kg.errors import NotFound
 from kg.reasoning.model import LabValue, WhatIf
 from kg.store import GraphStore
+from kg.types import epoch_of, patient_uid
 
 __all__ = [
     "EGFR_LOINCS",
@@ -109,32 +110,6 @@ class CheckInput:
     def name(self, drug_uid: str) -> str:
         """The drug's name (its uid when unknown)."""
         return self.names.get(drug_uid, drug_uid)
-
-
-def epoch_of(value: str) -> int:
-    """Epoch seconds of an ISO date or date-time (UTC when no zone is given).
-
-    Raises:
-        ValidationError: the text is not an ISO-8601 date or date-time.
-    """
-    text = value.strip()
-    try:
-        if len(text) == 10:
-            d = dt.date.fromisoformat(text)
-            return int(dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC).timestamp())
-        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationError(
-            f"date {value!r} is not ISO-8601 (expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)"
-        ) from None
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.UTC)
-    return int(t.timestamp())
-
-
-def patient_uid(patient_id: str) -> str:
-    """``Patient/<id>`` for a bare FHIR id; a uid is returned unchanged."""
-    return patient_id if patient_id.startswith("Patient/") else f"Patient/{patient_id}"
 
 
 def _age(birth_date: str | None, at_epoch: int) -> int | None:

@@ -56,7 +56,7 @@ class PgxReport:
 
 
 def _now_epoch(now: str | None) -> int:
-    return epoch_of(now) if now else int(time.time())
+    return epoch_of(now, field="now") if now else int(time.time())
 
 
 def _classes(store: GraphStore, drug_uids: Sequence[str]) -> dict[str, frozenset[str]]:
@@ -217,7 +217,7 @@ def safety_report(
         ValidationError: a date is not ISO-8601.
     """
     now_epoch = _now_epoch(now)
-    at = epoch_of(as_of) if as_of else now_epoch
+    at = epoch_of(as_of, field="as_of") if as_of else now_epoch
     ctx = read_context(store, patient_id, as_of_epoch=at, as_of=as_of)
 
     def report_for(c: TwinContext) -> SafetyReport:

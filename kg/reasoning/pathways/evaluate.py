@@ -404,7 +404,7 @@ def _forecasts(pw: Pathway, facts: TwinFacts, ranges: Mapping[str, ScoreValue]) 
 def _prepare(
     store: GraphStore, patient_id: str, now: str | None, pathways: list[Pathway]
 ) -> tuple[TwinFacts, str]:
-    now_epoch = epoch_of(now) if now else int(time.time())
+    now_epoch = epoch_of(now, field="now") if now else int(time.time())
     codes: set[str] = set()
     for pw in pathways:
         codes |= _lab_codes(pw)

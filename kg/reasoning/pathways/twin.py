@@ -12,40 +12,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.errors import NotFound, ValidationError
+from kg.errors import NotFound
 from kg.reasoning.pathways.known import concept_codes
 from kg.store import GraphStore
+from kg.types import epoch_of, patient_uid
 
 __all__ = ["LabPoint", "TwinFacts", "epoch_of", "iso_date", "patient_uid", "read_twin"]
 
 _NEVER_ACTIVE = frozenset({"entered-in-error", "cancelled", "draft", "not-taken", "unknown"})
 _OPEN = frozenset({"active", "on-hold", "intended"})
 _CLOSED_CONDITION = frozenset({"inactive", "resolved", "remission", "refuted"})
-
-
-def patient_uid(patient_id: str) -> str:
-    """``Patient/<id>`` for a bare FHIR id; a uid is returned unchanged."""
-    return patient_id if patient_id.startswith("Patient/") else f"Patient/{patient_id}"
-
-
-def epoch_of(text: str) -> int:
-    """Epoch seconds of an ISO-8601 date or date-time (UTC when no zone is given).
-
-    Raises:
-        ValidationError: not ISO-8601.
-    """
-    try:
-        if len(text) == 10:
-            d = dt.date.fromisoformat(text)
-            return int(dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC).timestamp())
-        t = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationError(
-            f"now={text!r} is not an ISO-8601 date or date-time (e.g. 2026-09-30)"
-        ) from None
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.UTC)
-    return int(t.timestamp())
 
 
 def iso_date(epoch: int) -> str:
