@@ -59,7 +59,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     e = dict(os.environ if env is None else env)
     fsync = e.get("KGTWIN_FSYNC", "everysec")
     if fsync not in FSYNC_CHOICES:
-        raise ConfigError(f"KGTWIN_FSYNC={fsync!r} is not valid (choices: {choices(FSYNC_CHOICES)})")
+        raise ConfigError(
+            f"KGTWIN_FSYNC={fsync!r} is not valid (choices: {choices(FSYNC_CHOICES)})"
+        )
     port_text = e.get("KGTWIN_ENGINE_PORT", "0")
     try:
         port = int(port_text)

@@ -160,8 +160,8 @@ class KgGraphQL(GraphQL):
             request_id=request.scope.get("state", {}).get("request_id") or uuid.uuid4().hex,
             principal=principal,
             auth_error=error,
-            deadline=time.monotonic() + self.services.settings.timeout,
-            loaders=loaders,
+            request_deadline=time.monotonic() + self.services.settings.timeout,
+            request_loaders=loaders,
         )
         loaders.context = ctx
         return ctx

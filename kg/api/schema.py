@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,12 @@ from strawberry.extensions import (
     MaxAliasesLimiter,
     ParserCache,
     QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.types import ExecutionContext
 
-from kg.api.context import RequestTimeout
+from kg.api.context import ApiContext, RequestTimeout
 from kg.api.limits import CostLimiter
 from kg.api.metrics import Metrics, MetricsExtension
 from kg.api.mutation import Mutation
@@ -68,11 +70,28 @@ class KgSchema(strawberry.Schema):
             )
 
 
+class OperationScopeExtension(SchemaExtension):
+    """Each operation sent over a websocket gets its own deadline and DataLoaders.
+
+    strawberry keeps one context per websocket connection; without this a query sent long after
+    connecting would find its deadline already past and its loaders full of older answers.
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        ctx = self.execution_context.context
+        if isinstance(ctx, ApiContext) and ctx.long_lived:
+            with ctx.operation_scope():
+                yield
+        else:
+            yield
+
+
 def build_schema(settings: ApiSettings | None = None, metrics: Metrics | None = None) -> KgSchema:
     """The schema with its limits taken from ``settings``."""
     s = settings or ApiSettings()
     m = metrics or Metrics()
     extensions: list[Any] = [
+        OperationScopeExtension,
         lambda: QueryDepthLimiter(max_depth=s.max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=s.max_aliases),
         lambda: CostLimiter(max_cost=s.max_cost),

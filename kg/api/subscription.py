@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import time
 from collections.abc import AsyncGenerator
 from typing import Annotated, Any
 
@@ -37,9 +36,7 @@ class Subscription:
         self, info: Info, patient_id: strawberry.ID
     ) -> AsyncGenerator[AlertRaisedResult, None]:
         uid = patient_uid(patient_id)
-        ctx = info.context
-        # The context lives as long as the connection: give this setup step its own deadline.
-        ctx.deadline = time.monotonic() + ctx.services.settings.timeout
+        ctx = info.context  # its deadline is this operation's (OperationScopeExtension)
 
         def check() -> Any:
             if patient_row(ctx, uid) is None:

@@ -111,7 +111,7 @@ class PubSub:
             with contextlib.suppress(Exception):  # closing a broken connection may fail too
                 await pubsub.unsubscribe(channel)
             with contextlib.suppress(Exception):
-                await pubsub.aclose()  # type: ignore[no-untyped-call]
+                await pubsub.aclose()
             with contextlib.suppress(Exception):
                 await client.aclose()
 

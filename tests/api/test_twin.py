@@ -115,7 +115,7 @@ def test_dataloaders_batch_nested_fields(shared_twins: Any) -> None:
     loaders = Loaders()
     ctx = ApiContext(
         services=services, request=None, response=None, request_id="t", principal=None,
-        auth_error=None, deadline=time.monotonic() + 30, loaders=loaders,
+        auth_error=None, request_deadline=time.monotonic() + 30, request_loaders=loaders,
     )  # fmt: skip
     loaders.context = ctx
     from kg.api.auth import LOCAL_ADMIN
