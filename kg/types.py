@@ -1,12 +1,31 @@
-"""Small domain values shared by every layer: twin identifiers and times."""
+"""Small domain values shared by every layer: twin identifiers, times, and what "active" means.
+
+The safety engine, the care pathways, the twin reads and the API all decide whether a
+medication or condition is active at a moment, and how old a patient is, with these functions.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from kg.errors import ValidationError
 
-__all__ = ["epoch_of", "patient_uid"]
+__all__ = [
+    "ACTIVE_MED_STATUSES",
+    "age_at",
+    "condition_active",
+    "epoch_of",
+    "medication_active",
+    "patient_uid",
+]
+
+# FHIR MedicationRequest/Statement statuses. "unknown" counts as active: for drug safety a
+# medication that may be taken is checked. Other statuses end at ``end_epoch`` if one is known.
+ACTIVE_MED_STATUSES = ("active", "intended", "on-hold", "unknown")
+NEVER_ACTIVE_MED_STATUSES = ("cancelled", "draft", "entered-in-error", "not-taken")
+CLOSED_CONDITION_STATUSES = ("inactive", "resolved", "remission", "refuted")
 
 
 def patient_uid(patient_id: str) -> str:
@@ -39,3 +58,44 @@ def epoch_of(value: str, *, field: str = "date") -> int:
     if t.tzinfo is None:
         t = t.replace(tzinfo=dt.UTC)
     return int(t.timestamp())
+
+
+def age_at(birth_date: str | None, at_epoch: int) -> int | None:
+    """Age in whole years at ``at_epoch`` (None when the birth date is missing or unreadable)."""
+    if not birth_date:
+        return None
+    try:
+        born = dt.date.fromisoformat(birth_date[:10])
+    except ValueError:
+        return None
+    at = dt.datetime.fromtimestamp(at_epoch, dt.UTC).date()
+    return at.year - born.year - ((at.month, at.day) < (born.month, born.day))
+
+
+def medication_active(med: Mapping[str, Any], at_epoch: int) -> bool:
+    """Whether a medication row (``status``, ``start_epoch``, ``end_epoch``) is active then."""
+    status = med.get("status")
+    if status in NEVER_ACTIVE_MED_STATUSES:
+        return False
+    start = med.get("start_epoch")
+    if start is not None and start > at_epoch:
+        return False
+    end = med.get("end_epoch")
+    if end is not None:
+        return bool(end > at_epoch)
+    return status in ACTIVE_MED_STATUSES or status is None
+
+
+def condition_active(cond: Mapping[str, Any], at_epoch: int) -> bool:
+    """Whether a condition row (``clinical_status``, onset, abatement) is active then.
+
+    A resolved condition with an abatement date was active before that date.
+    """
+    if cond.get("clinical_status") in CLOSED_CONDITION_STATUSES:
+        abated = cond.get("abatement_epoch")
+        return abated is not None and abated > at_epoch
+    onset = cond.get("onset_epoch")
+    if onset is not None and onset > at_epoch:
+        return False
+    abated = cond.get("abatement_epoch")
+    return abated is None or abated > at_epoch

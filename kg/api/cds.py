@@ -495,10 +495,10 @@ class _Hooks:
         reason = item.get("overrideReason") or {}
         coding = reason.get("reason") or {} if isinstance(reason, Mapping) else {}
         ts = str(item.get("outcomeTimestamp") or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()))
-        from kg.api.patient import parse_time
+        from kg.types import epoch_of
 
         try:
-            epoch = parse_time(ts, field=f"feedback[{i}].outcomeTimestamp")
+            epoch = epoch_of(ts, field=f"feedback[{i}].outcomeTimestamp")
         except ValidationError as exc:
             raise ValueError(str(exc)) from None
         return {

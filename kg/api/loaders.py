@@ -63,19 +63,13 @@ class Loaders:
 
         return self._get(("patient",), load)
 
-    def conditions(self, *, active_only: bool) -> DataLoader[str, list[Row]]:
-        """Patient uid -> condition rows."""
-        return self._get(
-            ("conditions", active_only),
-            self._grouped("list_patient_conditions", active_only=active_only),
-        )
+    def conditions(self) -> DataLoader[str, list[Row]]:
+        """Patient uid -> every condition row (the resolver picks the active ones)."""
+        return self._get(("conditions",), self._grouped("list_patient_conditions"))
 
-    def medications(self, *, mode: str, at_epoch: int) -> DataLoader[str, list[Row]]:
-        """Patient uid -> medication rows (mode ``all``, ``active`` or ``as_of``)."""
-        return self._get(
-            ("medications", mode, at_epoch),
-            self._grouped("list_patient_medications", mode=mode, at_epoch=at_epoch),
-        )
+    def medications(self) -> DataLoader[str, list[Row]]:
+        """Patient uid -> every medication row (the resolver picks the active ones)."""
+        return self._get(("medications",), self._grouped("list_patient_medications"))
 
     def allergies(self) -> DataLoader[str, list[Row]]:
         """Patient uid -> allergy rows."""

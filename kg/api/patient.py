@@ -5,8 +5,8 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
+import time
 from collections.abc import Mapping
 from enum import Enum
 from typing import Any
@@ -15,33 +15,12 @@ import strawberry
 
 from kg.api.context import ApiContext
 from kg.errors import ValidationError
+from kg.types import condition_active, epoch_of, medication_active
 
-__all__ = ["Patient", "parse_time", "phenoconversions"]
+__all__ = ["Patient", "phenoconversions"]
 
 Info = strawberry.Info[ApiContext, None]
 _FAR_FUTURE = 253402300799  # 9999-12-31T23:59:59Z
-
-
-def parse_time(text: str, *, field: str) -> int:
-    """ISO-8601 date or date-time (UTC when no zone) -> epoch seconds.
-
-    Raises:
-        ValidationError: naming the field and the value.
-    """
-    value = text.strip()
-    try:
-        if len(value) == 10:
-            d = dt.date.fromisoformat(value)
-            return int(dt.datetime(d.year, d.month, d.day, tzinfo=dt.UTC).timestamp())
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValidationError(
-            f"{field}={text!r} is not an ISO-8601 date (2026-09-30) or date-time "
-            "(2026-09-30T12:00:00Z)"
-        ) from None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.UTC)
-    return int(parsed.timestamp())
 
 
 def _cursor(offset: int) -> str:
@@ -229,7 +208,10 @@ class Patient:
 
     @strawberry.field(description="Conditions; active ones only unless activeOnly is false.")
     async def conditions(self, info: Info, active_only: bool = True) -> list[Condition]:
-        rows = await info.context.loaders.conditions(active_only=active_only).load(str(self.id))
+        rows = await info.context.loaders.conditions().load(str(self.id))
+        if active_only:
+            now = int(time.time())
+            rows = [r for r in rows if condition_active(r, now)]
         return [
             Condition(
                 id=strawberry.ID(r["uid"]),
@@ -251,11 +233,11 @@ class Patient:
         status: MedicationFilter = MedicationFilter.ACTIVE,
         as_of: str | None = None,
     ) -> list[Medication]:
-        if as_of:
-            mode, at = "as_of", parse_time(as_of, field="asOf")
-        else:
-            mode, at = status.value, 0
-        rows = await info.context.loaders.medications(mode=mode, at_epoch=at).load(str(self.id))
+        at = epoch_of(as_of, field="asOf") if as_of else None
+        rows = await info.context.loaders.medications().load(str(self.id))
+        if at is not None or status is MedicationFilter.ACTIVE:
+            when = int(time.time()) if at is None else at
+            rows = [r for r in rows if medication_active(r, when)]
         return [
             Medication(
                 id=strawberry.ID(r["uid"]),
@@ -310,8 +292,8 @@ class Patient:
         params = {
             "uid": str(self.id),
             "loinc": code,
-            "since_epoch": parse_time(since, field="since") if since else 0,
-            "until_epoch": parse_time(until, field="until") if until else _FAR_FUTURE,
+            "since_epoch": epoch_of(since, field="since") if since else 0,
+            "until_epoch": epoch_of(until, field="until") if until else _FAR_FUTURE,
         }
         skip = _offset(after)
         store = info.context.services.store

@@ -14,8 +14,9 @@ from kg.api.alerts import as_dict
 from kg.api.audit import AuditTrail
 from kg.api.context import patient_uid
 from kg.api.guard import Info, guarded, patient_row
-from kg.api.patient import PageInfo, Patient, PatientConnection, PatientEdge, parse_time
+from kg.api.patient import PageInfo, Patient, PatientConnection, PatientEdge
 from kg.errors import NotFound, ValidationError
+from kg.types import epoch_of
 
 __all__ = ["LabValueInput", "Query", "WhatIfInput", "build_report"]
 
@@ -265,7 +266,7 @@ class Query:
             if row is None:
                 return t.PatientNotFound(patient_id=uid, message=f"no twin with id {uid!r}")
             if as_of:
-                parse_time(as_of, field="asOf")
+                epoch_of(as_of, field="asOf")
             consent = bool(row.get("consent_genomic", True))
             report, diff = engines.safety(
                 ctx.services.store,
@@ -360,7 +361,7 @@ class Query:
             entries = trail.list(
                 patient_uid=patient_uid(patient_id) if patient_id else None,
                 who=who,
-                since_epoch=parse_time(since, field="since") if since else 0,
+                since_epoch=epoch_of(since, field="since") if since else 0,
                 skip=skip,
                 limit=first + 1,
             )

@@ -10,9 +10,10 @@ from kg.errors import NotFound, ValidationError
 from kg.ingest.coding import CodeResolver, load_products, resolver_for
 from kg.ingest.events import change_key, event_row
 from kg.ingest.times import Instant, instant_arg, now
-from kg.ingest.twin import ACTIVE_MED_STATUSES, require_patient
+from kg.ingest.twin import require_patient
 from kg.ingest.writer import write_twin
 from kg.store import GraphStore, Row
+from kg.types import ACTIVE_MED_STATUSES
 
 __all__ = ["record_medication", "stop_medication"]
 

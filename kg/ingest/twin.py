@@ -10,6 +10,7 @@ from kg.errors import NotFound
 from kg.ingest.genotype import GenotypeCall
 from kg.ingest.times import instant_arg, now
 from kg.store import GraphStore, Row
+from kg.types import ACTIVE_MED_STATUSES
 
 __all__ = [
     "LabValue",
@@ -25,7 +26,6 @@ __all__ = [
     "twin_history",
 ]
 
-ACTIVE_MED_STATUSES = ("active", "intended", "on-hold", "unknown")
 INACTIVE_CONDITION_STATUSES = ("inactive", "remission", "resolved")
 INACTIVE_ALLERGY_STATUSES = ("inactive", "resolved")
 _DAY = 86400.0

@@ -16,7 +16,7 @@ from typing import Any
 from kg.errors import NotFound
 from kg.reasoning.model import LabValue, WhatIf
 from kg.store import GraphStore
-from kg.types import epoch_of, patient_uid
+from kg.types import age_at, condition_active, epoch_of, medication_active, patient_uid
 
 __all__ = [
     "EGFR_LOINCS",
@@ -31,9 +31,6 @@ __all__ = [
 
 # LOINC codes of an estimated GFR (per 1.73 m2): MDRD, CKD-EPI 2009 and 2021, by race.
 EGFR_LOINCS = ("33914-3", "48642-3", "48643-1", "50044-7", "62238-1", "69405-9", "98979-8")
-
-_NEVER_ACTIVE = ("cancelled", "draft", "entered-in-error", "not-taken")
-_OPEN_STATUSES = ("active", "intended", "on-hold", "unknown")
 
 
 @dataclass(frozen=True)
@@ -112,41 +109,6 @@ class CheckInput:
         return self.names.get(drug_uid, drug_uid)
 
 
-def _age(birth_date: str | None, at_epoch: int) -> int | None:
-    if not birth_date:
-        return None
-    try:
-        born = dt.date.fromisoformat(birth_date[:10])
-    except ValueError:
-        return None
-    at = dt.datetime.fromtimestamp(at_epoch, dt.UTC).date()
-    return at.year - born.year - ((at.month, at.day) < (born.month, born.day))
-
-
-def _active(med: Mapping[str, Any], t: int) -> bool:
-    status = med.get("status")
-    if status in _NEVER_ACTIVE:
-        return False
-    start = med.get("start_epoch")
-    if start is not None and start > t:
-        return False
-    end = med.get("end_epoch")
-    if end is not None:
-        return bool(end > t)
-    return status in _OPEN_STATUSES or status is None
-
-
-def _condition_active(c: Mapping[str, Any], t: int) -> bool:
-    if c.get("clinical_status") in ("inactive", "resolved", "remission", "refuted"):
-        abated = c.get("abatement_epoch")
-        return abated is not None and abated > t  # active back then, resolved since
-    onset = c.get("onset_epoch")
-    if onset is not None and onset > t:
-        return False
-    abated = c.get("abatement_epoch")
-    return abated is None or abated > t
-
-
 def read_context(
     store: GraphStore, patient_id: str, *, as_of_epoch: int, as_of: str | None = None
 ) -> TwinContext:
@@ -166,7 +128,7 @@ def read_context(
     meds: list[MedEntry] = []
     unmapped: list[Mapping[str, Any]] = []
     for m in sorted(row["meds"] or [], key=lambda m: (m.get("start_epoch") or 0, m["uid"])):
-        if not _active(m, as_of_epoch):
+        if not medication_active(m, as_of_epoch):
             continue
         found = sorted(set(drugs_of.get(m["uid"], [])))
         if not found:
@@ -185,7 +147,7 @@ def read_context(
         if m.get("mapped") is False:  # some ingredients resolved, others did not
             unmapped.append(m)
     active_conditions = {
-        c["uid"]: c for c in row["conditions"] or [] if _condition_active(c, as_of_epoch)
+        c["uid"]: c for c in row["conditions"] or [] if condition_active(c, as_of_epoch)
     }
     codes: dict[str, str] = {}
     for cond_uid, code in row["condition_codes"] or []:
@@ -218,7 +180,7 @@ def read_context(
         patient_uid=uid,
         as_of=as_of,
         as_of_epoch=as_of_epoch,
-        age=_age(row.get("birth_date"), as_of_epoch),
+        age=age_at(row.get("birth_date"), as_of_epoch),
         sex=row.get("sex"),
         consent_genomic=row.get("consent_genomic") is not False,
         meds=tuple(meds),

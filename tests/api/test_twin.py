@@ -342,3 +342,74 @@ def test_care_pathways(shared_twins: Any, make_api: Any) -> None:
             p.pathway_id for p in care_pathways(shared_twins, pid)
         ]
     assert api.gql(q, {"id": "nobody"})["data"]["carePathways"]["__typename"] == "PatientNotFound"
+
+
+def test_active_medications_and_conditions_follow_the_safety_engine(
+    kb_store: Any, make_api: Any
+) -> None:
+    """The API's "active" lists use the same rule as the safety report: a course that ends
+    next month is active, an on-hold one too, a cancelled or finished one is not."""
+    import datetime as dt
+
+    from kg.ingest import ingest_bundle
+    from kg.reasoning.context import read_context
+
+    today = dt.date.today()
+    soon, past = (today + dt.timedelta(days=30)).isoformat(), "2020-01-01"
+
+    def med(mid: str, code: str, status: str, end: str | None) -> dict[str, Any]:
+        bounds = {"start": "2019-01-01", **({"end": end} if end else {})}
+        return {
+            "resourceType": "MedicationStatement",
+            "id": mid,
+            "status": status,
+            "subject": {"reference": "Patient/act-1"},
+            "medicationCodeableConcept": {
+                "coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": code}]
+            },
+            "effectivePeriod": bounds,
+        }
+
+    def cond(cid: str, status: str, abated: str | None) -> dict[str, Any]:
+        r: dict[str, Any] = {
+            "resourceType": "Condition",
+            "id": cid,
+            "clinicalStatus": {"coding": [{"code": status}]},
+            "subject": {"reference": "Patient/act-1"},
+            "code": {"coding": [{"system": "http://snomed.info/sct", "code": "38341003"}]},
+            "onsetDateTime": "2010-01-01",
+        }
+        if abated:
+            r["abatementDateTime"] = abated
+        return r
+
+    resources = [
+        {"resourceType": "Patient", "id": "act-1", "gender": "male", "birthDate": "1950-01-01"},
+        med("m-course", "29046", "active", soon),  # lisinopril, ends next month
+        med("m-hold", "36567", "on-hold", None),  # simvastatin
+        med("m-done", "11289", "completed", past),  # warfarin, finished
+        med("m-cancel", "8640", "cancelled", None),  # prednisone, never taken
+        cond("c-now", "active", None),
+        cond("c-gone", "resolved", past),
+    ]
+    ingest_bundle(
+        kb_store,
+        {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [{"resource": r} for r in resources],
+        },
+    )
+    api = make_api(kb_store)
+    q = """{ patient(id: "act-1") { ... on Patient {
+        medications { id } all: medications(status: ALL) { id }
+        conditions { id } everything: conditions(activeOnly: false) { id } } } }"""
+    twin = api.gql(q, role=None)["data"]["patient"]
+    active = sorted(m["id"] for m in twin["medications"])
+    assert active == ["MedicationStatement/m-course", "MedicationStatement/m-hold"]
+    assert len(twin["all"]) == 4
+    assert [c["id"] for c in twin["conditions"]] == ["Condition/c-now"]
+    assert len(twin["everything"]) == 2
+    context = read_context(kb_store, "act-1", as_of_epoch=int(dt.datetime.now(dt.UTC).timestamp()))
+    engine_active = {m.uid for m in context.meds}
+    assert engine_active == set(active)

@@ -15,13 +15,9 @@ from typing import Any
 from kg.errors import NotFound
 from kg.reasoning.pathways.known import concept_codes
 from kg.store import GraphStore
-from kg.types import epoch_of, patient_uid
+from kg.types import age_at, condition_active, epoch_of, medication_active, patient_uid
 
 __all__ = ["LabPoint", "TwinFacts", "epoch_of", "iso_date", "patient_uid", "read_twin"]
-
-_NEVER_ACTIVE = frozenset({"entered-in-error", "cancelled", "draft", "not-taken", "unknown"})
-_OPEN = frozenset({"active", "on-hold", "intended"})
-_CLOSED_CONDITION = frozenset({"inactive", "resolved", "remission", "refuted"})
 
 
 def iso_date(epoch: int) -> str:
@@ -58,14 +54,7 @@ class TwinFacts:
     @property
     def age(self) -> int | None:
         """Age in whole years at ``now``."""
-        if not self.birth_date:
-            return None
-        try:
-            born = dt.date.fromisoformat(self.birth_date[:10])
-        except ValueError:
-            return None
-        at = dt.datetime.fromtimestamp(self.now_epoch, dt.UTC).date()
-        return at.year - born.year - ((at.month, at.day) < (born.month, born.day))
+        return age_at(self.birth_date, self.now_epoch)
 
     def lab_series(self, loincs: Iterable[str]) -> list[LabPoint]:
         """Every point of any of ``loincs`` (``LOINC:x`` or bare), oldest first."""
@@ -73,30 +62,6 @@ class TwinFacts:
         for code in loincs:
             pts.extend(self.labs.get(code.removeprefix("LOINC:"), ()))
         return sorted(pts, key=lambda p: (p.epoch, p.loinc))
-
-
-def _med_active(m: Mapping[str, Any], t: int) -> bool:
-    status = m.get("status")
-    if status in _NEVER_ACTIVE:
-        return False
-    start = m.get("start_epoch")
-    if start is not None and start > t:
-        return False
-    end = m.get("end_epoch")
-    if end is not None:
-        return bool(end > t)
-    return status in _OPEN or status is None
-
-
-def _condition_active(c: Mapping[str, Any], t: int) -> bool:
-    if c.get("clinical_status") in _CLOSED_CONDITION:
-        abated = c.get("abatement_epoch")
-        return abated is not None and abated > t
-    onset = c.get("onset_epoch")
-    if onset is not None and onset > t:
-        return False
-    abated = c.get("abatement_epoch")
-    return abated is None or abated > t
 
 
 def _concepts_by_code(system: str | None, code: str | None) -> set[str]:
@@ -142,9 +107,9 @@ def read_twin(
             label += f" (since {str(c['onset'])[:10]})"
         for k in concepts:
             history.setdefault(k, []).append(label)
-            if _condition_active(c, now_epoch):
+            if condition_active(c, now_epoch):
                 active.setdefault(k, []).append(label)
-    meds_active = {m["uid"] for m in row["meds"] or [] if _med_active(m, now_epoch)}
+    meds_active = {m["uid"] for m in row["meds"] or [] if medication_active(m, now_epoch)}
     drugs: dict[str, str] = {}
     for m_uid, d_uid, d_name in row["med_drugs"] or []:
         if m_uid in meds_active:
