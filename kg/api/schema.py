@@ -15,6 +15,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
     ParserCache,
@@ -90,10 +91,16 @@ def build_schema(settings: ApiSettings | None = None, metrics: Metrics | None = 
     """The schema with its limits taken from ``settings``."""
     s = settings or ApiSettings()
     m = metrics or Metrics()
+    # The depth and alias limiters are validation rules. Build their rule classes once: a
+    # limiter made per request brings a new class each time, and the validation cache, keyed
+    # by the rules, would then never hit.
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=s.max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=s.max_aliases).validation_rules,
+    ]
     extensions: list[Any] = [
         OperationScopeExtension,
-        lambda: QueryDepthLimiter(max_depth=s.max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=s.max_aliases),
+        lambda: AddValidationRules(limit_rules),
         lambda: CostLimiter(max_cost=s.max_cost),
         lambda: ParserCache(maxsize=1024),
         lambda: ValidationCache(maxsize=1024),

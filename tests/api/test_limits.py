@@ -60,6 +60,25 @@ def test_depth_limit(store: Any, make_api: Any) -> None:
     assert "errors" not in api.gql('{ patient(id: "1") { __typename } }')
 
 
+def test_repeated_queries_hit_the_parser_and_validation_caches(store: Any, make_api: Any) -> None:
+    """The limits must not defeat the caches: a repeat is neither parsed nor validated again."""
+    from strawberry.extensions.parser_cache import _get_parse_cache
+    from strawberry.extensions.validation_cache import _get_validate_cache
+
+    api = make_api(store, max_depth=7)
+    q = '{ patient(id: "cache-probe") { __typename } }'
+    api.gql(q)
+    parsed, validated = _get_parse_cache(1024).cache_info(), _get_validate_cache(1024).cache_info()
+    for _ in range(3):
+        assert "errors" not in api.gql(q)
+    parsed2, validated2 = (
+        _get_parse_cache(1024).cache_info(),
+        _get_validate_cache(1024).cache_info(),
+    )
+    assert parsed2.hits - parsed.hits == 3 and parsed2.misses == parsed.misses
+    assert validated2.hits - validated.hits == 3 and validated2.misses == validated.misses
+
+
 def test_alias_limit(store: Any, make_api: Any) -> None:
     api = make_api(store, max_aliases=3)
     aliases = " ".join(f'a{i}: patient(id: "{i}") {{ __typename }}' for i in range(4))
