@@ -83,13 +83,18 @@ def _patient_ids(url: str, limit: int) -> list[str]:
     return ids[:limit]
 
 
+def _plan(ids: list[str], clients: int, total: int) -> list[list[str]]:
+    """Which twins each client asks for (seeded: the store-direct run repeats the 1-client plan)."""
+    rng = random.Random(clients)
+    per_client = max(1, total // clients)
+    return [[rng.choice(ids) for _ in range(per_client)] for _ in range(clients)]
+
+
 def _level(url: str, ids: list[str], clients: int, total: int) -> dict[str, float]:
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
-    per_client = max(1, total // clients)
-    rng = random.Random(clients)
-    plan = [[rng.choice(ids) for _ in range(per_client)] for _ in range(clients)]
+    plan = _plan(ids, clients, total)
     barrier = threading.Barrier(clients)
 
     def work(mine: list[str]) -> None:
@@ -135,7 +140,7 @@ def _trivial(url: str, n: int) -> float:
         return n / (time.perf_counter() - start)
 
 
-def _store_direct(data_dir: str, ids: list[str], n: int) -> dict[str, float]:
+def _store_direct(data_dir: str, sample: list[str]) -> dict[str, float]:
     from kg.config import load_settings
     from kg.reasoning import safety_report
     from kg.store import EmbeddedEngine, QueryRegistry
@@ -143,8 +148,7 @@ def _store_direct(data_dir: str, ids: list[str], n: int) -> dict[str, float]:
 
     engine = EmbeddedEngine(load_settings({"KGTWIN_DATA_DIR": data_dir}))
     store = FalkorStore(QueryRegistry.load(), str(engine.socket), graph_name="bench")
-    rng = random.Random(0)
-    sample = [rng.choice(ids) for _ in range(n)]
+    n = len(sample)
     latencies = []
     start = time.perf_counter()
     for pid in sample:
@@ -182,8 +186,9 @@ def main(argv: list[str] | None = None) -> int:
         ids = _patient_ids(url, min(patients, 1000))
         print(f"sampling from {len(ids)} twins")
         trivial = _trivial(url, 1000)
+        # The same twins, in the same order, through the store and then over HTTP (1 client).
+        direct = _store_direct(data_dir, _plan(ids, 1, requests)[0])
         rows = [_level(url, ids, c, requests) for c in (1, 16, 64)]
-        direct = _store_direct(data_dir, ids, min(requests, 500))
     finally:
         proc.terminate()
         try:
