@@ -35,6 +35,9 @@ from kg.store.pubsub import PubSub
 __all__ = ["Guardrails", "KgGraphQL", "create_app"]
 
 log = logging.getLogger("kgtwin.api")
+# One line per HTTP request: method, path without its query string, status, time, request id.
+# It replaces uvicorn's access log, whose request line carries query strings (patient ids).
+access_log = logging.getLogger("kgtwin.access")
 
 
 class _TooLarge(Exception):
@@ -42,7 +45,7 @@ class _TooLarge(Exception):
 
 
 class Guardrails:
-    """ASGI middleware: request id, body size limit, HTTP metrics for non-GraphQL endpoints."""
+    """ASGI middleware: request id, body size limit, access log, HTTP metrics."""
 
     def __init__(self, app: ASGIApp, *, max_body: int, metrics: Metrics) -> None:
         self.app = app
@@ -95,9 +98,16 @@ class Guardrails:
                 await self._too_large(scope, receive, send, rid, endpoint)
             return
         finally:
+            elapsed = time.perf_counter() - start
             if endpoint != "graphql":  # GraphQL is timed per operation by its extension
-                self.metrics.latency.labels(endpoint, "-").observe(time.perf_counter() - start)
+                self.metrics.latency.labels(endpoint, "-").observe(elapsed)
             self.metrics.requests.labels(endpoint, str(status)).inc()
+            if access_log.isEnabledFor(logging.INFO):
+                method = scope.get("method", "-")
+                access_log.info(
+                    "%s %s %s %.1fms request_id=%s",
+                    method, scope["path"], status, elapsed * 1000, rid,
+                )  # fmt: skip
 
     async def _too_large(
         self, scope: Scope, receive: Receive, send: Send, rid: str, endpoint: str

@@ -114,6 +114,7 @@ def _serve(args: argparse.Namespace) -> int:
                 workers=args.workers,
                 log_level=args.log_level,
                 ws=_WS,
+                access_log=False,  # kgtwin.access logs requests without query strings
             )
         else:
             app = create_app(store, settings=settings)
@@ -122,7 +123,14 @@ def _serve(args: argparse.Namespace) -> int:
                 + (" (development mode: GraphiQL on)" if args.dev else ""),
                 file=sys.stderr,
             )
-            uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, ws=_WS)
+            uvicorn.run(
+                app,
+                host=args.host,
+                port=args.port,
+                log_level=args.log_level,
+                ws=_WS,
+                access_log=False,  # kgtwin.access logs requests without query strings
+            )
     return 0
 
 

@@ -58,3 +58,21 @@ def test_request_id_is_returned_and_kept(store: Any, make_api: Any) -> None:
     )
     assert r.headers["x-request-id"] == "abc123"
     assert len(api.client.get("/healthz").headers["x-request-id"]) == 32
+
+
+def test_access_log_has_no_query_strings(store: Any, make_api: Any, caplog: Any) -> None:
+    """Each request is logged once, by path only: ids in query strings never reach the log."""
+    import logging
+
+    from tests.api.conftest import AUTH_SETTINGS, bearer
+
+    api = make_api(store, settings=AUTH_SETTINGS)
+    with caplog.at_level(logging.INFO, logger="kgtwin.access"):
+        r = api.client.get("/audit/fhir?patient=Patient/secret-4711", headers=bearer("admin"))
+        api.gql('{ patient(id: "secret-4712") { __typename } }')
+    assert r.status_code == 200
+    lines = [rec.getMessage() for rec in caplog.records if rec.name == "kgtwin.access"]
+    assert len(lines) == 2
+    assert lines[0].startswith("GET /audit/fhir 200 ") and "request_id=" in lines[0]
+    assert lines[1].startswith("POST /graphql 200 ")
+    assert not any("secret-47" in line for line in caplog.text.splitlines())
