@@ -4,6 +4,11 @@ A call names a gene and a diplotype (``CYP2C19``, ``*1/*2``). kgtwin looks the d
 the knowledge base's Diplotype nodes and stores the phenotype, activity score and lookup key
 that CPIC assigns, with the source of the call. Example: CYP2C19 ``*2/*2`` is a Poor
 Metabolizer, for whom CPIC advises against clopidogrel.
+
+Single-variant genes that CPIC's tables lack (VKORC1 and CYP4F2, for warfarin) come from
+``curated/variant_genotypes.csv``, stored in PharmCAT's form (``rs9923231 reference (C)/
+rs9923231 variant (T)``); the usual other spellings (``C/T``, ``-1639G/A``, ``G/A``) are
+accepted as the knowledge base lists them.
 """
 
 from __future__ import annotations
@@ -75,6 +80,21 @@ def normalise_diplotype(gene: str, text: str) -> str:
             p = p[len(gene) :].strip()
         out.append(p)
     return "/".join(out)
+
+
+def _spelling(text: str) -> str:
+    return "".join(text.split()).upper()
+
+
+def _synonyms(store: GraphStore, gene: str) -> dict[str, str]:
+    """Other spellings of ``gene``'s diplotypes (either allele order) -> Diplotype uid."""
+    out: dict[str, str] = {}
+    for row in store.read("list_diplotype_synonyms", {"gene": gene}):
+        for text in row["synonyms"] or []:
+            out.setdefault(_spelling(text), row["uid"])
+            if text.count("/") == 1:
+                out.setdefault(_spelling("/".join(reversed(text.split("/")))), row["uid"])
+    return out
 
 
 def _candidates(gene: str, diplotype: str) -> list[str]:
@@ -230,6 +250,7 @@ def resolve_genotypes(
     rows: dict[str, dict[str, Any]] = {}
     events, problems, calls = [], [], []
     genes: list[str] | None = None
+    synonyms: dict[str, dict[str, str]] = {}
     for req in requests:
         if req.source not in SOURCES:
             problems.append(
@@ -237,6 +258,13 @@ def resolve_genotypes(
             )
             continue
         hit = next((found[u] for u in _candidates(req.gene, req.diplotype) if u in found), None)
+        if hit is None:  # another spelling, e.g. VKORC1 "G/A" for rs9923231 C/T
+            if req.gene not in synonyms:
+                synonyms[req.gene] = _synonyms(store, req.gene)
+            written = _spelling(normalise_diplotype(req.gene, req.diplotype))
+            spelled = synonyms[req.gene].get(written)
+            if spelled is not None:
+                hit = _diplotypes(store, {spelled}, cache).get(spelled)
         if hit is None:
             genes = genes if genes is not None else _known_genes(store)
             if req.gene not in genes:

@@ -1,7 +1,7 @@
 // name: merge_kb_diplotypes
-// purpose: Upsert Diplotype nodes with phenotype, activity score and lookup key.
+// purpose: Upsert Diplotype nodes with phenotype, activity score and lookup key (curated rows add synonyms and their own provenance).
 // mode: write
-// param rows: list<map> - {uid, gene_uid, phenotype_uid, props: {gene, name, allele1, allele2, phenotype, activity_score, lookup_key, gene_key, data_version}}
+// param rows: list<map> - {uid, gene_uid, phenotype_uid, props: {gene, name, allele1, allele2, phenotype, activity_score, lookup_key, gene_key, data_version, synonyms?}}
 // param prov: map - provenance shared by every row (source, source_version, licence, citation, kb_version)
 // returns: written: int
 UNWIND $rows AS row

@@ -33,6 +33,7 @@ def _types(store: GraphStore) -> dict[str, int]:
 def test_full_load_matches_the_files(kb_template: GraphStore) -> None:
     labels = _labels(kb_template)
     diplos = read_rows(DATA_DIR / "cpic/diplotype_phenotype.csv")
+    diplos += read_rows(DATA_DIR / "curated/variant_genotypes.csv")  # VKORC1, CYP4F2
     assert labels["Diplotype"] == len(diplos)
     assert labels["Allele"] == len(read_rows(DATA_DIR / "cpic/allele_function.csv"))
     assert labels["Guideline"] == len(read_rows(DATA_DIR / "cpic/guidelines.csv"))

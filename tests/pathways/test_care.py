@@ -226,6 +226,24 @@ def test_af_mechanical_valve_warfarin_with_dosing_subpathway(pw_store: GraphStor
     ]  # no VKORC1/CYP2C9 genotype: dose clinically
 
 
+def test_warfarin_flow_takes_the_genotype_branch_for_a_genotyped_twin(pw_store: GraphStore) -> None:
+    """VKORC1 (written on the gene strand) and CYP2C9 calls on a live twin: the CPIC flow
+    leaves "dose clinically" and asks for ancestry, which the twin does not record."""
+    make_twin(
+        pw_store,
+        "af-7",
+        conditions=[AF, HTN, "ICD10:Z95.2"],
+        birth_date="1950-01-01",
+        genotypes=[("VKORC1", "-1639G/A"), ("CYP2C9", "*1/*3")],
+    )
+    flow = {r.pathway_id: r.to_dict() for r in care_pathways(pw_store, "af-7", now=NOW)}[
+        "warfarin_dosing"
+    ]
+    assert flow["current_step"]["path"] == ["n0", "n4"]
+    undetermined = {s["id"] for s in flow["undetermined_steps"]}
+    assert undetermined == {"n5", "n8"}
+
+
 def test_af_on_doac_reviews_kidney_function(pw_store: GraphStore) -> None:
     d = show(
         pw_store,

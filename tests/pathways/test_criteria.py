@@ -1,7 +1,7 @@
 """Criteria, scores and current-step logic on twins built as facts (no store).
 
-The warfarin flow's genotype branch needs a VKORC1 genotype, which the knowledge base's
-diplotype tables cannot derive for a live twin, so that branch is tested on facts here.
+The warfarin flow's genotype branch is tested here on facts, and on a live twin with VKORC1
+and CYP2C9 calls in ``test_care.py``.
 """
 
 from __future__ import annotations

@@ -81,6 +81,23 @@ def plan_cpic(ctx: Context) -> SourcePlan:
         p,
         display="cpic/diplotype_phenotype.csv",
     )
+    # Single-variant genotypes CPIC tables lack (VKORC1, CYP4F2: warfarin), curated and cited.
+    variant_diplos = read_csv(
+        ctx.path("curated/variant_genotypes.csv"),
+        [
+            Column("gene"),
+            Column("diplotype"),
+            Column("allele1"),
+            Column("allele2"),
+            Column("phenotype"),
+            Column("lookup_key"),
+            Column("synonyms"),
+            Column("citation"),
+            Column("citation_url", pattern=r"https?://\S+"),
+        ],
+        p,
+        display="curated/variant_genotypes.csv",
+    )
     guides = read_csv(
         ctx.path("cpic/guidelines.csv"),
         [
@@ -179,7 +196,7 @@ def plan_cpic(ctx: Context) -> SourcePlan:
     # Phenotypes and diplotypes ----------------------------------------------------------
     pheno_rows: dict[str, dict[str, Any]] = {}
     diplo_rows: dict[str, dict[str, Any]] = {}
-    for r in diplos:
+    for r in [*diplos, *variant_diplos]:
         g = gene_uid(r)
         if g is None:
             continue
@@ -187,17 +204,20 @@ def plan_cpic(ctx: Context) -> SourcePlan:
         if uid in diplo_rows:
             p.add(r.where("diplotype"), f"duplicate diplotype {uid!r}")
             continue
+        curated = bool(r.get("citation"))
+        synonyms = [x for x in r.get("synonyms").split(";") if x]
+        prov = (
+            provenance("kgtwin_curated", kb, r["citation"], r["citation_url"])
+            if curated
+            else provenance("cpic", kb, f"CPIC diplotype-phenotype table, {r['gene']}")
+        )
         ph_uid = f"{r['gene']}:{r['phenotype']}"
         pheno_rows.setdefault(
             ph_uid,
             {
                 "uid": ph_uid,
                 "gene_uid": g,
-                "props": {
-                    "gene": r["gene"],
-                    "name": r["phenotype"],
-                    **provenance("cpic", kb, f"CPIC diplotype-phenotype table, {r['gene']}"),
-                },
+                "props": {"gene": r["gene"], "name": r["phenotype"], **prov},
             },
         )
         diplo_rows[uid] = {
@@ -210,10 +230,11 @@ def plan_cpic(ctx: Context) -> SourcePlan:
                 "allele1": r["allele1"],
                 "allele2": _none(r["allele2"]),
                 "phenotype": r["phenotype"],
-                "activity_score": _none(r["activity_score"], "n/a"),
+                "activity_score": _none(r.get("activity_score") or "", "n/a"),
                 "lookup_key": r["lookup_key"],
                 "gene_key": uid,
-                "data_version": r["data_version"],
+                "data_version": r.get("data_version") or prov["source_version"],
+                **({"synonyms": synonyms, **prov} if curated else {}),
             },
         }
     # Guidelines -------------------------------------------------------------------------
