@@ -92,9 +92,17 @@ def _synonyms(store: GraphStore, gene: str) -> dict[str, str]:
     for row in store.read("list_diplotype_synonyms", {"gene": gene}):
         for text in row["synonyms"] or []:
             out.setdefault(_spelling(text), row["uid"])
-            if text.count("/") == 1:
-                out.setdefault(_spelling("/".join(reversed(text.split("/")))), row["uid"])
+            out.setdefault(_spelling(_flipped(text)), row["uid"])
     return out
+
+
+def _flipped(text: str) -> str:
+    """``rs9923231 C/T`` -> ``rs9923231 T/C``; ``G/A`` -> ``A/G`` (a leading label stays)."""
+    if text.count("/") != 1:
+        return text
+    left, right = text.split("/")
+    label, _, first = left.strip().rpartition(" ")
+    return f"{label} {right.strip()}/{first}".strip()
 
 
 def _candidates(gene: str, diplotype: str) -> list[str]:
