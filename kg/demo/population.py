@@ -5,8 +5,9 @@ the same whatever the population size. Patients are adults (30-90), half of each
 common chronic conditions (``data/conditions.csv``), 5 to 12 active drugs coded as RxNorm
 products, labs over two years (eGFR declining in some, creatinine, potassium, ALT; INR for
 warfarin users; HbA1c for diabetics; QTc for some), an occasional drug allergy, and genotypes
-for CYP2C19, CYP2C9, CYP2D6, SLCO1B1, TPMT, DPYD, NUDT15 and CYP3A5 drawn from European allele
-frequencies (``data/allele_frequencies.csv``) as HL7 Genomics Reporting Observations.
+for CYP2C19, CYP2C9, CYP2D6, SLCO1B1, TPMT, DPYD, NUDT15, CYP3A5, VKORC1 and CYP4F2 drawn
+from European allele frequencies (``data/allele_frequencies.csv``) as HL7 Genomics Reporting
+Observations; every patient's US Core race is White, to match those frequencies.
 """
 
 from __future__ import annotations
@@ -89,6 +90,22 @@ def load_conditions() -> tuple[ConditionTemplate, ...]:
     )
 
 
+_US_CORE_WHITE = {
+    "url": "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race",
+    "extension": [
+        {
+            "url": "ombCategory",
+            "valueCoding": {
+                "system": "urn:oid:2.16.840.1.113883.6.238",
+                "code": "2106-3",
+                "display": "White",
+            },
+        },
+        {"url": "text", "valueString": "White"},
+    ],
+}
+
+
 @cache
 def load_allele_frequencies() -> dict[str, tuple[AlleleFrequency, ...]]:
     """Allele frequencies by gene, in file order."""
@@ -143,6 +160,8 @@ class _Patient:
                 "gender": self.sex,
                 "birthDate": birth.isoformat(),
                 "name": [{"family": "Demo", "given": [rng.choice(_GIVEN[self.sex])]}],
+                # The genotypes are drawn from European allele frequencies; the race matches.
+                "extension": [_US_CORE_WHITE],
             }
         )
         conditions = self.conditions()

@@ -248,6 +248,8 @@ class _Mapper:
         birth = self.instant(r.get("birthDate"), f"{loc}.birthDate")
         deceased = bool(r.get("deceasedBoolean")) or "deceasedDateTime" in r
         names = r.get("name") if isinstance(r.get("name"), list) else []
+        race_codes, race_text = _us_core_category(r, "us-core-race")
+        ethnicity_codes, _ = _us_core_category(r, "us-core-ethnicity")
         self.out.patients.append(
             {
                 "uid": f"Patient/{r['id']}",
@@ -257,6 +259,9 @@ class _Mapper:
                     "sex": gender,
                     "deceased": deceased,
                     "name_json": json.dumps(names[:1]) if names else None,
+                    "race_codes": race_codes or None,
+                    "race_text": race_text,
+                    "ethnicity_codes": ethnicity_codes or None,
                 },
             }
         )
@@ -596,3 +601,26 @@ def map_bundle(
     """
     mapper = _Mapper(resolver, lenient=lenient, patient_id=patient_id, recorded=recorded)
     return mapper.bundle(bundle)
+
+
+def _us_core_category(r: Mapping[str, Any], name: str) -> tuple[list[str], str | None]:
+    """Codes (``ombCategory`` and ``detailed``) and text of a US Core race/ethnicity extension.
+
+    Example: Synthea's ``us-core-race`` with ombCategory 2106-3 gives (["2106-3"], "White").
+    """
+    for ext in r.get("extension") or []:
+        if not isinstance(ext, dict) or not str(ext.get("url", "")).endswith(f"/{name}"):
+            continue
+        codes: list[str] = []
+        text = None
+        for sub in ext.get("extension") or []:
+            if not isinstance(sub, dict):
+                continue
+            if sub.get("url") in ("ombCategory", "detailed"):
+                code = (sub.get("valueCoding") or {}).get("code")
+                if isinstance(code, str) and code and code not in codes:
+                    codes.append(code)
+            elif sub.get("url") == "text" and isinstance(sub.get("valueString"), str):
+                text = sub["valueString"]
+        return codes, text
+    return [], None

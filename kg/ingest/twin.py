@@ -115,6 +115,9 @@ class Twin:
     allergies: tuple[TwinAllergy, ...]
     labs: tuple[LabValue, ...]
     genotypes: tuple[GenotypeCall, ...]
+    race_codes: tuple[str, ...] = ()  # self-identified (US Core race), CDC codes
+    race_text: str | None = None
+    ethnicity_codes: tuple[str, ...] = ()
 
     def lab(self, loinc: str) -> LabValue | None:
         """The latest value of ``loinc``, if any."""
@@ -243,6 +246,9 @@ def get_twin(store: GraphStore, patient_id: str, *, as_of: str | None = None) ->
         allergies=allergies,
         labs=labs,
         genotypes=tuple(_genotypes(store, uid, patient_id)),
+        race_codes=tuple(patient["race_codes"] or ()),
+        race_text=patient["race_text"],
+        ethnicity_codes=tuple(patient["ethnicity_codes"] or ()),
     )
 
 

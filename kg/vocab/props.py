@@ -53,6 +53,7 @@ __all__ = [
     "egfr_min",
     "end",
     "end_epoch",
+    "ethnicity_codes",
     "fhir_id",
     "file_name",
     "function",
@@ -107,6 +108,8 @@ __all__ = [
     "pmids",
     "population",
     "precipitant_name",
+    "race_codes",
+    "race_text",
     "recorded_at",
     "request_id",
     "resource_type",
@@ -199,6 +202,7 @@ egfr_max: Final = "egfr_max"
 egfr_min: Final = "egfr_min"
 end: Final = "end"
 end_epoch: Final = "end_epoch"
+ethnicity_codes: Final = "ethnicity_codes"
 fhir_id: Final = "fhir_id"
 file_name: Final = "file_name"
 function: Final = "function"
@@ -253,6 +257,8 @@ phenotype: Final = "phenotype"
 pmids: Final = "pmids"
 population: Final = "population"
 precipitant_name: Final = "precipitant_name"
+race_codes: Final = "race_codes"
+race_text: Final = "race_text"
 recorded_at: Final = "recorded_at"
 request_id: Final = "request_id"
 resource_type: Final = "resource_type"
@@ -345,6 +351,7 @@ IRI: Final[dict[str, str]] = {
     "egfr_min": "https://w3id.org/kgtwin/ontology#egfr_min",
     "end": "https://w3id.org/kgtwin/ontology#end",
     "end_epoch": "https://w3id.org/kgtwin/ontology#end_epoch",
+    "ethnicity_codes": "https://w3id.org/kgtwin/ontology#ethnicity_codes",
     "fhir_id": "https://w3id.org/kgtwin/ontology#fhir_id",
     "file_name": "https://w3id.org/kgtwin/ontology#file_name",
     "function": "https://w3id.org/kgtwin/ontology#function",
@@ -399,6 +406,8 @@ IRI: Final[dict[str, str]] = {
     "pmids": "https://w3id.org/kgtwin/ontology#pmids",
     "population": "https://w3id.org/kgtwin/ontology#population",
     "precipitant_name": "https://w3id.org/kgtwin/ontology#precipitant_name",
+    "race_codes": "https://w3id.org/kgtwin/ontology#race_codes",
+    "race_text": "https://w3id.org/kgtwin/ontology#race_text",
     "recorded_at": "https://w3id.org/kgtwin/ontology#recorded_at",
     "request_id": "https://w3id.org/kgtwin/ontology#request_id",
     "resource_type": "https://w3id.org/kgtwin/ontology#resource_type",

@@ -1,12 +1,13 @@
 // name: get_pathway_twin
-// purpose: The facts of one twin that pathway criteria test: demographics, conditions with their concepts, medications with their drugs and drug classes (with ancestors), genotypes.
+// purpose: The facts of one twin that pathway criteria test: demographics (with self-identified race), conditions with their concepts, medications with their drugs and drug classes (with ancestors), genotypes.
 // mode: read
 // param patient_uid: string
-// returns: uid: string, birth_date: string | null, sex: string | null, conditions: list<map>, condition_concepts: list<list<string>>, meds: list<map>, med_drugs: list<list<string>>, drug_classes: list<list<string>>, genotypes: list<map>
+// returns: uid: string, birth_date: string | null, sex: string | null, race_codes: list<string> | null, race_text: string | null, conditions: list<map>, condition_concepts: list<list<string>>, meds: list<map>, med_drugs: list<list<string>>, drug_classes: list<list<string>>, genotypes: list<map>
 // note: every pattern comprehension binds its own variable names: with names reused across
 // comprehensions (here k for ClinicalConcept and DrugClass) FalkorDB 4.16 returned empty lists
 MATCH (p:Patient {uid: $patient_uid})
-RETURN p.uid AS uid, p.birth_date AS birth_date, p.sex AS sex,
+RETURN p.uid AS uid, p.birth_date AS birth_date, p.sex AS sex, p.race_codes AS race_codes,
+       p.race_text AS race_text,
        [(p)-[:HAS_CONDITION]->(c1:Condition) |
          {uid: c1.uid, code: c1.code, system: c1.system, display: c1.display,
           clinical_status: c1.clinical_status, onset: c1.onset, onset_epoch: c1.onset_epoch,

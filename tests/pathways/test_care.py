@@ -228,20 +228,25 @@ def test_af_mechanical_valve_warfarin_with_dosing_subpathway(pw_store: GraphStor
 
 def test_warfarin_flow_takes_the_genotype_branch_for_a_genotyped_twin(pw_store: GraphStore) -> None:
     """VKORC1 (written on the gene strand) and CYP2C9 calls on a live twin: the CPIC flow
-    leaves "dose clinically" and asks for ancestry, which the twin does not record."""
+    leaves "dose clinically"; without a recorded race it stops at ancestry, with the US Core
+    race of the FHIR Patient it goes on to the dose algorithm."""
+    genotypes = [("VKORC1", "-1639G/A"), ("CYP2C9", "*1/*3")]
+    conditions = [AF, HTN, "ICD10:Z95.2"]
+    make_twin(pw_store, "af-7", conditions=conditions, birth_date="1950-01-01", genotypes=genotypes)
     make_twin(
-        pw_store,
-        "af-7",
-        conditions=[AF, HTN, "ICD10:Z95.2"],
-        birth_date="1950-01-01",
-        genotypes=[("VKORC1", "-1639G/A"), ("CYP2C9", "*1/*3")],
-    )
+        pw_store, "af-8", conditions=conditions, birth_date="1950-01-01", genotypes=genotypes,
+        race=("2106-3", "White"),
+    )  # fmt: skip
     flow = {r.pathway_id: r.to_dict() for r in care_pathways(pw_store, "af-7", now=NOW)}[
         "warfarin_dosing"
     ]
     assert flow["current_step"]["path"] == ["n0", "n4"]
     undetermined = {s["id"] for s in flow["undetermined_steps"]}
     assert undetermined == {"n5", "n8"}
+    flow = {r.pathway_id: r.to_dict() for r in care_pathways(pw_store, "af-8", now=NOW)}[
+        "warfarin_dosing"
+    ]
+    assert flow["current_step"]["path"][:4] == ["n0", "n4", "n5", "n1"]
 
 
 def test_af_on_doac_reviews_kidney_function(pw_store: GraphStore) -> None:

@@ -141,24 +141,43 @@ def test_warfarin_flow_without_genotype_doses_clinically() -> None:
     assert d["current_step"]["title"].startswith("Dose clinically")
 
 
-def test_warfarin_flow_with_genotype_stops_at_ancestry() -> None:
-    f = facts(
-        drugs={"RxNorm:11289": "warfarin"},
-        classes={"kgtwin:VitaminKAntagonist": ("warfarin",)},
-        genotypes={
-            "VKORC1": {"gene": "VKORC1", "diplotype": "-1639G>A A/G"},
-            "CYP2C9": {
-                "gene": "CYP2C9",
-                "diplotype": "*1/*3",
-                "phenotype": "Intermediate Metabolizer",
-            },
-        },
+WARFARIN_GENOTYPED = {
+    "drugs": {"RxNorm:11289": "warfarin"},
+    "classes": {"kgtwin:VitaminKAntagonist": ("warfarin",)},
+    "genotypes": {
+        "VKORC1": {"gene": "VKORC1", "diplotype": "rs9923231 reference (C)/rs9923231 variant (T)"},
+        "CYP2C9": {"gene": "CYP2C9", "diplotype": "*1/*3", "phenotype": "Intermediate Metabolizer"},
+    },
+}
+
+
+def test_warfarin_flow_with_genotype_but_no_race_stops_at_ancestry() -> None:
+    for race in ((), ("UNK",), ("ASKU",)):
+        d = run("warfarin_dosing", facts(**WARFARIN_GENOTYPED, race_codes=race))
+        assert d["current_step"]["path"] == ["n0", "n4"]
+        undetermined = {s["id"]: s["data"] for s in d["undetermined_steps"]}
+        assert set(undetermined) == {"n5", "n8"}
+        assert undetermined["n5"] == ["self-identified race is not recorded"]
+
+
+def test_warfarin_flow_non_african_ancestry_reaches_the_dose_algorithm() -> None:
+    d = run(
+        "warfarin_dosing", facts(**WARFARIN_GENOTYPED, race_codes=("2106-3",), race_text="White")
     )
+    path = d["current_step"]["path"]
+    assert path[:4] == ["n0", "n4", "n5", "n1"], path
+    assert "n8" not in {s["id"] for s in d["undetermined_steps"]}
+
+
+def test_warfarin_flow_african_ancestry_asks_which_cyp2c9_alleles_were_tested() -> None:
+    f = facts(**WARFARIN_GENOTYPED, race_codes=("2054-5",), race_text="Black or African American")
     d = run("warfarin_dosing", f)
-    assert d["current_step"]["path"] == ["n0", "n4"]
+    assert d["current_step"]["path"] == ["n0", "n4", "n8", "n9"]
     undetermined = {s["id"]: s["data"] for s in d["undetermined_steps"]}
-    assert set(undetermined) == {"n5", "n8"}
-    assert "self-identified ancestry is not recorded on the twin" in undetermined["n5"]
+    assert "CYP2C9*5, *6, *8 and *11 tested is not recorded on the twin" in undetermined["n11"]
+    # several races: African ancestry when any of them is Black or African American
+    both = facts(**WARFARIN_GENOTYPED, race_codes=("2106-3", "2054-5"))
+    assert run("warfarin_dosing", both)["current_step"]["path"][:3] == ["n0", "n4", "n8"]
 
 
 def test_current_step_prefers_stable_entry_then_depth() -> None:

@@ -14,6 +14,9 @@ LOINC = "http://loinc.org"
 ICD10 = "http://hl7.org/fhir/sid/icd-10-cm"
 
 
+_RACE_SYSTEM = "urn:oid:2.16.840.1.113883.6.238"  # CDC Race and Ethnicity code set
+
+
 def make_twin(
     store: GraphStore,
     pid: str,
@@ -25,14 +28,32 @@ def make_twin(
     labs: Sequence[tuple[str, float, str, str]] = (),
     allergies: Sequence[str] = (),
     genotypes: Sequence[tuple[str, str]] = (),
+    race: tuple[str, str] | None = None,
 ) -> str:
     """A twin with SNOMED (or ``ICD10:<code>``) conditions, RxNorm ingredient medications,
     LOINC labs ``(loinc, value, unit, date)``, RxNorm drug allergies and genotypes
-    ``(gene, diplotype)``."""
+    ``(gene, diplotype)``; ``race`` is a US Core race ``(OMB code, text)``."""
     ref = {"reference": f"Patient/{pid}"}
-    entries: list[dict[str, Any]] = [
-        {"resource": {"resourceType": "Patient", "id": pid, "birthDate": birth_date, "gender": sex}}
-    ]
+    patient: dict[str, Any] = {
+        "resourceType": "Patient", "id": pid, "birthDate": birth_date, "gender": sex
+    }  # fmt: skip
+    if race:
+        patient["extension"] = [
+            {
+                "url": "http://hl7.org/fhir/us/core/StructureDefinition/us-core-race",
+                "extension": [
+                    {
+                        "url": "ombCategory",
+                        "valueCoding": {
+                            "system": "urn:oid:2.16.840.1.113883.6.238",
+                            "code": race[0],
+                        },
+                    },
+                    {"url": "text", "valueString": race[1]},
+                ],
+            }
+        ]
+    entries: list[dict[str, Any]] = [{"resource": patient}]
     for i, code in enumerate(conditions):
         system = ICD10 if code.startswith("ICD10:") else SNOMED
         entries.append(

@@ -82,6 +82,11 @@ def test_demographics_and_latest_labs_come_through(kb: GraphStore) -> None:
     twin = get_twin(kb, patient["id"])
     assert twin.birth_date == patient["birthDate"]
     assert twin.sex == patient["gender"]
+    race = next(x for x in patient["extension"] if x["url"].endswith("/us-core-race"))
+    omb = [x["valueCoding"]["code"] for x in race["extension"] if x["url"] == "ombCategory"]
+    assert twin.race_codes == tuple(omb) and omb
+    assert twin.race_text == next(x["valueString"] for x in race["extension"] if x["url"] == "text")
+    assert len(twin.ethnicity_codes) == 1
     egfrs = sorted(
         (e["resource"]["effectiveDateTime"], e["resource"]["valueQuantity"]["value"])
         for e in bundle["entry"]

@@ -43,7 +43,7 @@ def test_demo_twins_get_every_genotype_interpreted(kb_store: GraphStore) -> None
 
     for i in range(20):
         result = ingest_bundle(kb_store, demo_bundle(11, i))
-        assert result.counts["Genotype"] == 8, result.skipped
+        assert result.counts["Genotype"] == 10, result.skipped
         assert not [u for u in result.unmapped if u.resource_type == "MedicationRequest"]
     assert load_demo(kb_store, 20, seed=11) == 20
     twin = get_twin(kb_store, "demo-11-000004")
@@ -56,6 +56,8 @@ def test_demo_twins_get_every_genotype_interpreted(kb_store: GraphStore) -> None
         "DPYD",
         "NUDT15",
         "CYP3A5",
+        "VKORC1",
+        "CYP4F2",
     }
     assert all(g.phenotype for g in twin.genotypes)
 

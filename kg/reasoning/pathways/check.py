@@ -9,6 +9,7 @@ knowledge base (or the pathway) defines.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -104,6 +105,16 @@ def _check_criterion(
                             f"(choices: {', '.join(sorted(valid)) or 'none'})",
                         )
                     )
+    elif c.type == "race":
+        bad = [x for x in c.codes if not re.fullmatch(r"[0-9]{4}-[0-9]", x)]
+        if bad:
+            add.append(
+                (
+                    label,
+                    f"codes {', '.join(map(repr, bad))} are not CDC Race and Ethnicity codes "
+                    "(NNNN-N, e.g. 2054-5 Black or African American)",
+                )
+            )
     elif c.type == "sex" and c.value not in SEXES:
         add.append((label, f"sex {c.value!r} is not valid (choices: {', '.join(SEXES)})"))
     elif c.type == "score" and c.score not in {s.id for s in pw.scores}:

@@ -112,6 +112,10 @@ def _lab(c: Criterion, facts: TwinFacts) -> CriterionResult:
     return CriterionResult(desc, compare(last.value, str(c.op), float(c.value or 0)), (data,))
 
 
+# US Core race "unknown" and "asked but unknown": no race was given.
+_RACE_NOT_GIVEN = ("UNK", "ASKU")
+
+
 def _leaf(c: Criterion, facts: TwinFacts, scores: Mapping[str, ScoreValue]) -> CriterionResult:
     if c.type == "condition":
         pool = facts.history_concepts if c.history else facts.active_concepts
@@ -163,6 +167,14 @@ def _leaf(c: Criterion, facts: TwinFacts, scores: Mapping[str, ScoreValue]) -> C
         if not facts.sex or facts.sex in ("unknown", "other"):
             return CriterionResult(desc, None, ("sex not recorded",))
         return CriterionResult(desc, facts.sex == c.value, (f"sex {facts.sex}",))
+    if c.type == "race":
+        listed = ", ".join(c.codes)
+        desc = f"self-identified race {'includes' if c.present else 'excludes'} {listed}"
+        known = [x for x in facts.race_codes if x not in _RACE_NOT_GIVEN]
+        if not known:
+            return CriterionResult(desc, None, ("self-identified race is not recorded",))
+        shown = f"race {facts.race_text or ', '.join(known)} ({', '.join(known)})"
+        return CriterionResult(desc, bool(set(known) & set(c.codes)) == c.present, (shown,))
     if c.type == "score":
         desc = f"{c.score} {c.op} {_fmt(float(c.value or 0))}"
         sv = scores.get(str(c.score))

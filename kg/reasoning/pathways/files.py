@@ -155,6 +155,7 @@ class _Parser:
             "genotype": ("gene",),
             "age": ("op", "value"),
             "sex": ("value",),
+            "race": ("codes",),
             "score": ("score", "op", "value"),
             "not_recorded": ("name", "value"),
         }.get(ctype, ())
@@ -200,6 +201,17 @@ class _Parser:
         if isinstance(phenotypes, str):
             phenotypes = (phenotypes,)
         max_age = raw.get("max_age_days")
+        codes = raw.get("codes", ())
+        if ctype == "race" and (
+            not isinstance(codes, list) or not codes or not all(isinstance(x, str) for x in codes)
+        ):
+            self.problem(
+                f"codes {codes!r} must be a non-empty list of CDC race codes such as '2054-5'",
+                step=step,
+                transition=transition,
+                criterion=label,
+            )
+            return None
         return Criterion(
             type=ctype,
             present=bool(raw.get("present", True)),
@@ -217,6 +229,7 @@ class _Parser:
             score=raw.get("score"),
             name=raw.get("name"),
             missing=miss,
+            codes=tuple(codes) if ctype == "race" else (),
         )
 
     def criteria(

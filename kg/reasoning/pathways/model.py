@@ -39,6 +39,7 @@ CRITERION_TYPES = (
     "genotype",
     "age",
     "sex",
+    "race",
     "score",
     "not_recorded",
 )
@@ -70,6 +71,7 @@ class Criterion:
     score: str | None = None
     name: str | None = None
     missing: str = "unknown"
+    codes: tuple[str, ...] = ()
     criteria: tuple[Criterion, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,6 +98,8 @@ class Criterion:
             out["loinc"] = list(self.loinc)
         if self.phenotypes:
             out["phenotypes"] = list(self.phenotypes)
+        if self.codes:
+            out["codes"] = list(self.codes)
         if not self.present:
             out["present"] = False
         if self.history:

@@ -50,6 +50,8 @@ class TwinFacts:
     classes: Mapping[str, tuple[str, ...]]  # class uid -> names of active drugs in it
     genotypes: Mapping[str, Mapping[str, Any]]  # gene -> genotype row
     labs: Mapping[str, tuple[LabPoint, ...]] = field(default_factory=dict)  # bare LOINC -> points
+    race_codes: tuple[str, ...] = ()  # self-identified (US Core race), CDC codes
+    race_text: str | None = None
 
     @property
     def age(self) -> int | None:
@@ -147,4 +149,6 @@ def read_twin(
         classes={k: tuple(sorted(v)) for k, v in classes.items()},
         genotypes=genotypes,
         labs={k: tuple(v) for k, v in labs.items()},
+        race_codes=tuple(str(c) for c in row.get("race_codes") or ()),
+        race_text=row.get("race_text"),
     )
