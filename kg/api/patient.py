@@ -175,6 +175,13 @@ class Patient:
     sex: str | None
     deceased: bool | None
     consent_genomic: bool
+    race_codes: list[str] = strawberry.field(
+        description="Self-identified race: CDC Race and Ethnicity codes (US Core race)."
+    )
+    race_text: str | None = strawberry.field(description="Self-identified race as text.")
+    ethnicity_codes: list[str] = strawberry.field(
+        description="Self-identified ethnicity: CDC Race and Ethnicity codes (US Core)."
+    )
     _name_json: strawberry.Private[str | None]
 
     @classmethod
@@ -187,6 +194,9 @@ class Patient:
             sex=row.get("sex"),
             deceased=row.get("deceased"),
             consent_genomic=bool(row.get("consent_genomic", True)),
+            race_codes=list(row.get("race_codes") or []),
+            race_text=row.get("race_text"),
+            ethnicity_codes=list(row.get("ethnicity_codes") or []),
             _name_json=row.get("name_json"),
         )
 

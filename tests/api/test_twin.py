@@ -413,3 +413,21 @@ def test_active_medications_and_conditions_follow_the_safety_engine(
     context = read_context(kb_store, "act-1", as_of_epoch=int(dt.datetime.now(dt.UTC).timestamp()))
     engine_active = {m.uid for m in context.meds}
     assert engine_active == set(active)
+
+
+def test_patient_shows_self_identified_race_and_ethnicity(shared_twins: Any, make_api: Any) -> None:
+    bundle = fixture_bundles()[0]
+    patient = next(
+        e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient"
+    )
+    race = next(x for x in patient["extension"] if x["url"].endswith("/us-core-race"))
+    api = make_api(shared_twins)
+    q = """query($id: ID!) { patient(id: $id) { ... on Patient { raceCodes raceText ethnicityCodes } } }"""
+    got = api.gql(q, {"id": patient["id"]})["data"]["patient"]
+    assert got["raceCodes"] == [
+        x["valueCoding"]["code"] for x in race["extension"] if x["url"] == "ombCategory"
+    ]
+    assert got["raceText"] == next(
+        x["valueString"] for x in race["extension"] if x["url"] == "text"
+    )
+    assert len(got["ethnicityCodes"]) == 1
