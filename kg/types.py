@@ -91,11 +91,10 @@ def condition_active(cond: Mapping[str, Any], at_epoch: int) -> bool:
 
     A resolved condition with an abatement date was active before that date.
     """
-    if cond.get("clinical_status") in CLOSED_CONDITION_STATUSES:
-        abated = cond.get("abatement_epoch")
-        return abated is not None and abated > at_epoch
     onset = cond.get("onset_epoch")
     if onset is not None and onset > at_epoch:
-        return False
+        return False  # not yet begun, whatever its status now
     abated = cond.get("abatement_epoch")
+    if cond.get("clinical_status") in CLOSED_CONDITION_STATUSES:
+        return abated is not None and abated > at_epoch
     return abated is None or abated > at_epoch

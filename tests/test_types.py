@@ -63,6 +63,11 @@ def test_every_open_status_is_active() -> None:
         ({"clinical_status": "active", "onset_epoch": T + DAY}, False),
         ({"clinical_status": "resolved"}, False),
         ({"clinical_status": "resolved", "abatement_epoch": T + DAY}, True),
+        # resolved since, but it had not begun yet then
+        (
+            {"clinical_status": "resolved", "onset_epoch": T + DAY, "abatement_epoch": T + 9 * DAY},
+            False,
+        ),
         ({"clinical_status": "active", "abatement_epoch": T - DAY}, False),
         ({"clinical_status": None}, True),
     ],

@@ -10,7 +10,7 @@ from kg.errors import NotFound
 from kg.ingest.genotype import GenotypeCall
 from kg.ingest.times import instant_arg, now
 from kg.store import GraphStore, Row
-from kg.types import ACTIVE_MED_STATUSES
+from kg.types import condition_active, medication_active
 
 __all__ = [
     "LabValue",
@@ -26,7 +26,6 @@ __all__ = [
     "twin_history",
 ]
 
-INACTIVE_CONDITION_STATUSES = ("inactive", "remission", "resolved")
 INACTIVE_ALLERGY_STATUSES = ("inactive", "resolved")
 _DAY = 86400.0
 
@@ -141,21 +140,13 @@ def require_patient(store: GraphStore, patient_id: str) -> Row:
     return rows[0]
 
 
-def _between(start: int | None, end: int | None, open_ended: bool, at: int | None) -> bool:
-    """Active at ``at`` (None: now): started by then and not ended by then."""
-    if at is None:
-        return open_ended if end is None else end > now().epoch
-    if start is not None and start > at:
-        return False
-    return open_ended if end is None else end > at
-
-
 def get_twin(store: GraphStore, patient_id: str, *, as_of: str | None = None) -> Twin:
     """A patient's twin now, or as it was at ``as_of`` (a date or date-time).
 
-    As of a date: conditions with onset before it and no abatement by then; medications started
-    before it and not ended by then (a stopped medication without an end date counts as
-    inactive); each lab's latest value at or before it, with its age on that date.
+    Which conditions and medications are active (now or as of a date) is decided as the safety
+    report decides it (``kg.types.condition_active``, ``medication_active``): started by then,
+    not ended or abated by then, and of an active status (a stopped medication without an end
+    date counts as inactive); each lab's latest value at or before it, with its age then.
 
     Raises:
         NotFound: no such patient.
@@ -165,7 +156,6 @@ def get_twin(store: GraphStore, patient_id: str, *, as_of: str | None = None) ->
     uid = patient["uid"]
     at = instant_arg(as_of, "as_of")
     ref = at.epoch if at else now().epoch
-    t = at.epoch if at else None
     conditions = tuple(
         TwinCondition(
             uid=r["uid"],
@@ -179,12 +169,7 @@ def get_twin(store: GraphStore, patient_id: str, *, as_of: str | None = None) ->
             mapped=bool(r["mapped"]),
         )
         for r in store.read("list_twin_conditions", {"uid": uid})
-        if _between(
-            r["onset_epoch"],
-            r["abatement_epoch"],
-            r["clinical_status"] not in INACTIVE_CONDITION_STATUSES,
-            t,
-        )
+        if condition_active(r, ref)
     )
     medications = tuple(
         TwinMedication(
@@ -200,7 +185,7 @@ def get_twin(store: GraphStore, patient_id: str, *, as_of: str | None = None) ->
             mapped=bool(r["mapped"]),
         )
         for r in store.read("list_twin_medications", {"uid": uid})
-        if _between(r["start_epoch"], r["end_epoch"], r["status"] in ACTIVE_MED_STATUSES, t)
+        if medication_active(r, ref)
     )
     allergies = tuple(
         TwinAllergy(
