@@ -18,9 +18,11 @@ from kg.store.pubsub import PubSub
 
 __all__ = [
     "SEVERITY_RANK",
+    "AlertWatch",
     "alert_dicts",
     "alert_key",
     "as_dict",
+    "bundle_twins",
     "channel",
     "publish_raised",
     "raised_alerts",
@@ -119,3 +121,72 @@ def publish_raised(
             log.warning("alert event not published (%s)", type(exc).__name__)
             break
     return sent
+
+
+class AlertWatch:
+    """Publishes the alerts that writes made outside the API raise (CLI ingest, streams).
+
+    Only twins someone is subscribed to are checked, so a stream nobody listens to costs one
+    ``PUBSUB NUMSUB`` per write, not two safety reports.
+
+    Example::
+
+        watch = AlertWatch(store, PubSub.for_store(store, url=os.environ.get("KGTWIN_PUBSUB_URL")))
+        before = watch.before(["Patient/p1"])
+        append_observation(store, "p1", "33914-3", 24.0, "mL/min/1.73m2", "2026-12-04")
+        watch.publish(before, cause="observationStream")
+    """
+
+    def __init__(self, store: Any, pubsub: PubSub) -> None:
+        self.store = store
+        self.pubsub = pubsub
+
+    def before(self, patient_uids: Iterable[str]) -> dict[str, tuple[bool, list[dict[str, Any]]]]:
+        """The current alerts of each listened-to twin (with its genomic consent)."""
+        from kg.api import engines
+
+        out: dict[str, tuple[bool, list[dict[str, Any]]]] = {}
+        for uid in dict.fromkeys(patient_uids):
+            try:
+                if self.pubsub.subscribers(channel(uid)) == 0:
+                    continue
+            except Exception as exc:  # no channel: the write goes on, unwatched
+                log.warning("alert channel unreachable (%s)", type(exc).__name__)
+                return {}
+            rows = self.store.read("get_patients", {"uids": [uid]})
+            consent = bool(rows[0].get("consent_genomic", True)) if rows else True
+            out[uid] = (consent, engines.alerts_now(self.store, uid, allow_genomic=consent))
+        return out
+
+    def publish(
+        self, before: Mapping[str, tuple[bool, list[dict[str, Any]]]], *, cause: str
+    ) -> int:
+        """Publish what each watched twin raised since ``before``; returns messages sent."""
+        from kg.api import engines
+
+        sent = 0
+        for uid, (consent, old) in before.items():
+            new = engines.alerts_now(self.store, uid, allow_genomic=consent)
+            sent += publish_raised(self.pubsub, uid, raised_alerts(old, new), cause=cause)
+        return sent
+
+
+def bundle_twins(doc: Any) -> list[str]:
+    """Patient uids a FHIR bundle or resource writes to: its Patients and the references of
+    its resources' ``subject``/``patient`` (best effort: a malformed document gives [])."""
+    if not isinstance(doc, Mapping):
+        return []
+    resources: list[Any] = [doc]
+    if doc.get("resourceType") == "Bundle" and isinstance(doc.get("entry"), list):
+        resources = [e.get("resource") for e in doc["entry"] if isinstance(e, Mapping)]
+    out: list[str] = []
+    for r in resources:
+        if not isinstance(r, Mapping):
+            continue
+        if r.get("resourceType") == "Patient" and isinstance(r.get("id"), str):
+            out.append(f"Patient/{r['id']}")
+        for key in ("subject", "patient"):
+            ref = r.get(key)
+            if isinstance(ref, Mapping) and str(ref.get("reference", "")).startswith("Patient/"):
+                out.append(str(ref["reference"]))
+    return list(dict.fromkeys(out))

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.cli.common import print_json, store_from_args
+from kg.cli.common import alert_watch, print_json, store_from_args
 from kg.errors import NotFound, ValidationError
 
 __all__ = ["register"]
@@ -75,13 +75,14 @@ def _files(paths: list[str]) -> list[Path]:
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    from kg.api.alerts import bundle_twins
     from kg.ingest import ingest_bundles, resolver_for
 
     files = _files(args.paths)
     out = sys.stderr if args.report else sys.stdout  # --report: stdout is JSON only
     rejected = 0
     reports = []
-    queue: deque[Path] = deque()
+    queue: deque[tuple[Path, Any]] = deque()  # (file, alerts before) per document written
 
     def documents() -> Iterator[Any]:
         nonlocal rejected
@@ -94,13 +95,16 @@ def _ingest(args: argparse.Namespace) -> int:
                 continue
             if isinstance(doc, dict) and doc.get("resourceType") != "Bundle":
                 doc = {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": doc}]}
-            queue.append(path)
+            queue.append((path, watch.before(bundle_twins(doc))))
             yield doc
 
     with store_from_args() as store:
         resolver = resolver_for(store)
+        watch = alert_watch(store)
         for outcome in ingest_bundles(store, documents(), lenient=args.lenient, resolver=resolver):
-            path = queue.popleft()
+            path, before = queue.popleft()
+            if not isinstance(outcome, ValidationError):
+                watch.publish(before, cause="ingest")
             if isinstance(outcome, ValidationError):
                 rejected += 1
                 print(f"{path}: rejected: {outcome}", file=sys.stderr)
@@ -122,20 +126,24 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _ingest_stream(args: argparse.Namespace) -> int:
     from kg.ingest.stream import append_observation, parse_stream_line
+    from kg.types import patient_uid
 
     fh = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")  # noqa: SIM115
     appended = failed = 0
     try:
         with store_from_args() as store:
+            watch = alert_watch(store)  # subscribers hear of alerts the stream raises
             for number, line in enumerate(fh, start=1):
                 if not line.strip():
                     continue
                 try:
                     item = parse_stream_line(line, number)
+                    before = watch.before([patient_uid(str(item["patient"]))])
                     append_observation(
                         store, str(item["patient"]), str(item["loinc"]), item["value"],
                         item.get("unit"), item["effective"], display=item.get("display"),
                     )  # fmt: skip
+                    watch.publish(before, cause="observationStream")
                     appended += 1
                 except (ValidationError, NotFound) as exc:
                     failed += 1
