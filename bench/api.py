@@ -43,14 +43,15 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def _start_server(data_dir: str, port: int, patients: int) -> subprocess.Popen[bytes]:
+def _start_server(data_dir: str, port: int, patients: int, workers: int) -> subprocess.Popen[bytes]:
     env = dict(os.environ, KGTWIN_DATA_DIR=data_dir, KGTWIN_GRAPH_NAME="bench")
     for var in ("KGTWIN_GRAPH_URI", "KGTWIN_API_KEYS", "KGTWIN_API_KEYS_FILE", "KGTWIN_JWT_SECRET"):
         env.pop(var, None)
     env["KGTWIN_API_TIMEOUT"] = "60"
     launcher = "import sys; from kg.cli import main; sys.exit(main(sys.argv[1:]))"
     cmd = [sys.executable, "-c", launcher, "serve", "--port", str(port), "--demo",
-           "--demo-patients", str(patients), "--log-level", "warning"]  # fmt: skip
+           "--demo-patients", str(patients), "--log-level", "warning",
+           "--workers", str(workers)]  # fmt: skip
     return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
@@ -172,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="the default small run")
     parser.add_argument("--patients", type=int, help="twins to load (overrides the size)")
     parser.add_argument("--requests", type=int, help="requests per concurrency level")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args(argv)
     patients = args.patients or (10_000 if args.full else 200)
     requests = args.requests or (2_000 if args.full else 200)
@@ -179,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     print(f"kgtwin API benchmark: {patients} twins, {requests} requests per level, {url}")
-    proc = _start_server(data_dir, port, patients)
+    proc = _start_server(data_dir, port, patients, args.workers)
     try:
         up = _wait_up(proc, url, timeout=3600)
         print(f"server up after {up:.1f}s (knowledge base, ontology and {patients} twins loaded)")
@@ -215,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"latency growth 1 -> 64 clients: p50 {growth[0]:.1f}x, p95 {growth[1]:.1f}x;")
     print(f"  throughput {growth[2]:.1f}x")
     print(f"trivial query {{ __typename }}, 1 client: {trivial:.0f} req/s (parse/validate cached)")
-    print(f"machine: {os.cpu_count()} cores; one uvicorn worker")
+    print(f"machine: {os.cpu_count()} cores; {args.workers} uvicorn worker(s)")
     return 1 if any(r["errors"] for r in rows) else 0
 
 
