@@ -44,6 +44,7 @@ class MedEntry:
     drug_names: tuple[str, ...]
     route: str | None = None
     hypothetical: bool = False
+    start_epoch: int | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,16 @@ class TwinContext:
             out.update(zip(m.drug_uids, m.drug_names, strict=True))
         return out
 
+    def started(self) -> dict[str, int]:
+        """Drug uid -> when the twin started taking it (earliest start; what-ifs have none)."""
+        out: dict[str, int] = {}
+        for m in self.meds:
+            if m.hypothetical or m.start_epoch is None:
+                continue
+            for u in m.drug_uids:
+                out[u] = min(out.get(u, m.start_epoch), m.start_epoch)
+        return out
+
     def route_of(self, drug_uid: str) -> str | None:
         """The route of the (first) medication giving this drug, lower case."""
         for m in self.meds:
@@ -103,6 +114,7 @@ class CheckInput:
     labs: tuple[LabValue, ...] = ()
     allergies: tuple[Mapping[str, Any], ...] = ()
     genotypes: tuple[Mapping[str, Any], ...] = ()
+    started: Mapping[str, int] = field(default_factory=dict)  # drug uid -> start epoch
 
     def name(self, drug_uid: str) -> str:
         """The drug's name (its uid when unknown)."""
@@ -142,6 +154,7 @@ def read_context(
                 drug_uids=tuple(u for u, _ in found),
                 drug_names=tuple(n for _, n in found),
                 route=m.get("route"),
+                start_epoch=m.get("start_epoch"),
             )
         )
         if m.get("mapped") is False:  # some ingredients resolved, others did not

@@ -205,15 +205,57 @@ def _severity(classification: str | None, text: str, normal: bool) -> str:
     return "info"
 
 
-def _primary(recs: list[Mapping[str, Any]], age: int | None) -> Mapping[str, Any]:
-    def score(r: Mapping[str, Any]) -> tuple[int, int, str]:
-        pop = (r.get("population") or "").lower()
-        fits = pop in ("general", "") or (
-            age is not None and (("pediatric" in pop) == (age < 18)) and "adult" not in pop
-        )
-        return (_CLASS_RANK.get(r.get("classification") or "", 0), int(fits), r["uid"])
+def _fit(rec: Mapping[str, Any], inp: CheckInput, drug_uid: str) -> tuple[int, str | None]:
+    """How well a recommendation's population fits the twin, and what shows it.
 
-    return max(recs, key=score)
+    2: its curated test holds; 1: a general recommendation; 0: untested or unknown (no age on
+    file, a label without a curated test); -1: the test fails.
+    """
+    pop = (rec.get("population") or "").lower()
+    if pop in ("", "general"):
+        return 1, None
+    test, values = rec.get("population_test"), list(rec.get("population_value") or [])
+    if not test or not values:
+        return 0, None
+    if test in ("age_lt", "age_gte"):
+        if inp.age is None:
+            return 0, None
+        holds = inp.age < int(values[0]) if test == "age_lt" else inp.age >= int(values[0])
+        return (2 if holds else -1), f"age {inp.age}"
+    if test in ("on_drug_days_lt", "on_drug_days_gte"):
+        start = inp.started.get(drug_uid)
+        days = 0 if start is None else max(0, (inp.now_epoch - start) // 86_400)
+        holds = days < int(values[0]) if test == "on_drug_days_lt" else days >= int(values[0])
+        shown = (
+            f"taking {inp.name(drug_uid)} for {days} days"
+            if start
+            else (f"not yet taking {inp.name(drug_uid)}")
+        )
+        return (2 if holds else -1), shown
+    if test == "concept_any":
+        wanted = {v if ":" in v else f"concept:{v}" for v in values}
+        hits = sorted(wanted & set(inp.concept_uids))
+        if hits:
+            return 2, "on record: " + ", ".join(h.removeprefix("concept:") for h in hits)
+        return -1, None
+    return 0, None
+
+
+def _primary(
+    recs: list[Mapping[str, Any]], inp: CheckInput, drug_uid: str
+) -> tuple[Mapping[str, Any], str | None]:
+    """The recommendation whose population fits the twin best (then the strongest), and why."""
+
+    def score(r: Mapping[str, Any]) -> tuple[int, int, str]:
+        return (
+            _fit(r, inp, drug_uid)[0],
+            _CLASS_RANK.get(r.get("classification") or "", 0),
+            r["uid"],
+        )
+
+    best = max(recs, key=score)
+    fit, basis = _fit(best, inp, drug_uid)
+    return best, (basis if fit == 2 else None)
 
 
 def find_pgx(store: GraphStore, inp: CheckInput, statuses: Mapping[str, GeneStatus]) -> list[Alert]:
@@ -249,7 +291,7 @@ def find_pgx(store: GraphStore, inp: CheckInput, statuses: Mapping[str, GeneStat
     for drug_uid, (drug_name, genes) in sorted(drug_genes.items()):
         recs = matched.get(drug_uid)
         if recs:
-            alerts.append(_rec_alert(drug_uid, drug_name, recs, statuses, perpetrators, inp.age))
+            alerts.append(_rec_alert(drug_uid, drug_name, recs, statuses, perpetrators, inp))
             continue
         missing = sorted(g for g in genes if g not in statuses)
         if missing:
@@ -263,9 +305,9 @@ def _rec_alert(
     recs: list[Mapping[str, Any]],
     statuses: Mapping[str, GeneStatus],
     perpetrators: set[str],
-    age: int | None,
+    inp: CheckInput,
 ) -> Alert:
-    rec = _primary(recs, age)
+    rec, population_basis = _primary(recs, inp, drug_uid)
     genes = list(rec["lookup_genes"])
     own = drug_uid in perpetrators
     converted = [statuses[g] for g in genes if statuses[g].phenoconverted and not own]
@@ -291,10 +333,11 @@ def _rec_alert(
     normal = all(_NORMAL.search(p) for p in phenos) and bool(phenos)
     severity = _severity(rec.get("classification"), text, normal)
     population = rec.get("population") or "general"
+    shown_population = f"{population}, {population_basis}" if population_basis else population
     first_sentence = text.split(". ")[0].rstrip(".")
     message = (
         f"{drug_name}: {'; '.join(parts)}. CPIC ({rec.get('classification') or 'unclassified'}"
-        f", population {population}): {first_sentence}."
+        f", population {shown_population}): {first_sentence}."
     )
     path = [drug_uid, "FOR_DRUG", rec["uid"]]
     for g in genes:
@@ -330,6 +373,8 @@ def _rec_alert(
         drugs=[(drug_uid, drug_name)],
         classification=rec.get("classification"),
         population=population,
+        population_basis=population_basis,
+        population_citation=rec.get("population_citation") if population_basis else None,
         recommendation_uid=rec["uid"],
         lookup=[f"{g}={v}" for g, v in zip(genes, rec["lookup_values"], strict=False)],
         implications=list(rec.get("implications") or []),

@@ -87,6 +87,7 @@ def _check_input(store: GraphStore, ctx: TwinContext, now_epoch: int) -> CheckIn
         labs=ctx.labs,
         allergies=ctx.allergies,
         genotypes=ctx.genotypes,
+        started=ctx.started(),
     )
 
 
@@ -304,13 +305,7 @@ def pgx_report(
             stopped=(),
             now_epoch=int(time.time()),
         )
-    inp = CheckInput(
-        drug_uids=tuple(ctx.drug_uids()),
-        names=ctx.drug_names(),
-        now_epoch=int(time.time()),
-        age=ctx.age,
-        genotypes=ctx.genotypes,
-    )
+    inp = _check_input(store, ctx, int(time.time()))
     if not (allow_genomic and ctx.consent_genomic):
         return PgxReport(patient_id, (), (), _withheld(store, inp, "genomic data withheld"))
     statuses = gene_statuses(store, ctx.genotypes, inp.drug_uids)

@@ -107,6 +107,10 @@ __all__ = [
     "phenotype",
     "pmids",
     "population",
+    "population_basis",
+    "population_citation",
+    "population_test",
+    "population_value",
     "precipitant_name",
     "race_codes",
     "race_text",
@@ -256,6 +260,10 @@ pharmgkb_id: Final = "pharmgkb_id"
 phenotype: Final = "phenotype"
 pmids: Final = "pmids"
 population: Final = "population"
+population_basis: Final = "population_basis"
+population_citation: Final = "population_citation"
+population_test: Final = "population_test"
+population_value: Final = "population_value"
 precipitant_name: Final = "precipitant_name"
 race_codes: Final = "race_codes"
 race_text: Final = "race_text"
@@ -405,6 +413,10 @@ IRI: Final[dict[str, str]] = {
     "phenotype": "https://w3id.org/kgtwin/ontology#phenotype",
     "pmids": "https://w3id.org/kgtwin/ontology#pmids",
     "population": "https://w3id.org/kgtwin/ontology#population",
+    "population_basis": "https://w3id.org/kgtwin/ontology#population_basis",
+    "population_citation": "https://w3id.org/kgtwin/ontology#population_citation",
+    "population_test": "https://w3id.org/kgtwin/ontology#population_test",
+    "population_value": "https://w3id.org/kgtwin/ontology#population_value",
     "precipitant_name": "https://w3id.org/kgtwin/ontology#precipitant_name",
     "race_codes": "https://w3id.org/kgtwin/ontology#race_codes",
     "race_text": "https://w3id.org/kgtwin/ontology#race_text",

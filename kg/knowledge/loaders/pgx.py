@@ -11,7 +11,10 @@ from kg.knowledge.plan import Context, SourcePlan
 from kg.knowledge.sources import SOURCE_INFO, provenance
 from kg.knowledge.vocabulary import norm_name
 
-__all__ = ["EXTRA_GENES", "plan_cpic"]
+__all__ = ["EXTRA_GENES", "POPULATION_TESTS", "plan_cpic"]
+
+# How a curated population label is tested against a twin (curated/pgx_populations.csv).
+POPULATION_TESTS = ("age_lt", "age_gte", "on_drug_days_lt", "on_drug_days_gte", "concept_any")
 
 # Enzymes and transporters the curated roles need that the 2019 CPIC gene table lacks.
 # (HGNC id, symbol, name, chromosome) from the HGNC database.
@@ -97,6 +100,20 @@ def plan_cpic(ctx: Context) -> SourcePlan:
         ],
         p,
         display="curated/variant_genotypes.csv",
+    )
+    # Which twins each CPIC population label fits (age, time on the drug, conditions).
+    populations = read_csv(
+        ctx.path("curated/pgx_populations.csv"),
+        [
+            Column("population"),
+            Column("test", choices=POPULATION_TESTS),
+            Column("value"),
+            Column("basis"),
+            Column("citation"),
+            Column("citation_url", pattern=r"https?://\S+"),
+        ],
+        p,
+        display="curated/pgx_populations.csv",
     )
     guides = read_csv(
         ctx.path("cpic/guidelines.csv"),
@@ -263,6 +280,7 @@ def plan_cpic(ctx: Context) -> SourcePlan:
     # Recommendations --------------------------------------------------------------------
     unresolved: dict[str, dict[str, Any]] = {}
     rec_rows = _recommendations(ctx, recs, guide_rows, symbol_uid, p, unresolved)
+    _add_population_rules(rec_rows, populations, p)
     p.raise_if_any()
     plan.add("merge_kb_genes", list(gene_rows.values()), "Gene")
     plan.add("merge_kb_alleles", list(allele_rows.values()), "Allele")
@@ -392,6 +410,38 @@ def _recommendations(
             },
         }
     return list(out.values())
+
+
+def _add_population_rules(rows: list[dict[str, Any]], populations: Any, p: Problems) -> None:
+    """Give each recommendation of a curated population label the test that says which twins
+    it fits (``population_test``, ``population_value``, ``population_basis`` and citation)."""
+    rules: dict[str, Any] = {}
+    for r in populations:
+        if r["population"] in rules:
+            p.add(r.where("population"), f"duplicate population {r['population']!r}")
+            continue
+        values = [v for v in r["value"].split(";") if v]
+        if r["test"] != "concept_any" and not (len(values) == 1 and values[0].isdigit()):
+            p.add(r.where("value"), f"{r['value']!r} must be a whole number for {r['test']}")
+            continue
+        rules[r["population"]] = r
+    used = set()
+    for row in rows:
+        rule = rules.get(row["props"]["population"] or "")
+        if rule is None:
+            continue
+        used.add(rule["population"])
+        row["props"].update(
+            population_test=rule["test"],
+            population_value=[v for v in rule["value"].split(";") if v],
+            population_basis=rule["basis"],
+            population_citation=rule["citation"],
+        )
+    for name in sorted(set(rules) - used):
+        p.add(
+            rules[name].where("population"),
+            f"population {name!r} is not the population of any CPIC recommendation",
+        )
 
 
 def _cpic_drug_uids(ctx: Context, p: Problems) -> dict[str, str]:
