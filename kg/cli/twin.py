@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import re
 import sys
 from collections import deque
 from collections.abc import Iterator
@@ -46,6 +47,9 @@ def register(sub: Any) -> None:
         "--pharmcat", metavar="FILE", help="PharmCAT outside-call TSV or report JSON instead"
     )
     p.add_argument("--source", default=None, help="source of the call (default manual / pharmcat)")
+    # A diplotype may start with "-" and a digit (VKORC1 "-1639G/A"): read such values as
+    # positionals, as argparse does for negative numbers (this parser has no such options).
+    p._negative_number_matcher = re.compile(r"^-\d")
     p.set_defaults(func=_genotype)
 
     demo = sub.add_parser("demo", help="synthetic patients")

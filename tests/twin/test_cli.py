@@ -157,3 +157,19 @@ def test_a_directory_of_single_resources_is_ingested_in_order(
     err = capsys.readouterr().err
     assert "c_broken.json: rejected: not JSON" in err and "2 of 3 file(s) ingested" in err
     assert get_twin(cli_store, "solo").lab("33914-3").value == 48.0  # type: ignore[union-attr]
+
+
+def test_a_diplotype_may_start_with_a_dash() -> None:
+    """VKORC1 is often written -1639G/A: it is read as the diplotype, before or after options."""
+    from kg.cli import build_parser
+
+    parser = build_parser()
+    for argv in (
+        ["genotype", "p1", "VKORC1", "-1639G/A"],
+        ["genotype", "p1", "VKORC1", "-1639G/A", "--source", "api"],
+        ["genotype", "p1", "VKORC1", "--", "-1639G/A"],
+    ):
+        args = parser.parse_args(argv)
+        assert (args.gene, args.diplotype) == ("VKORC1", "-1639G/A")
+    with pytest.raises(SystemExit):
+        parser.parse_args(["genotype", "p1", "VKORC1", "G/A", "--bogus"])
