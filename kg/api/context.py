@@ -118,7 +118,10 @@ class ApiContext:
         try:
             yield
         finally:
-            _operation.reset(token)
+            try:
+                _operation.reset(token)
+            except ValueError:  # closed from another context (a cancelled subscription)
+                _operation.set(None)
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run blocking ``fn`` in a worker thread within this request's deadline."""
