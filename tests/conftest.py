@@ -5,6 +5,7 @@ Tests run against the real engine (FalkorDB started by kgtwin), never a mock of 
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import uuid
@@ -79,13 +80,22 @@ def kb_template(engine: EmbeddedEngine, registry: QueryRegistry) -> Iterator[Fal
     s.close()
 
 
+@contextlib.contextmanager
+def kb_copy(kb_template: FalkorStore, prefix: str = "t") -> Iterator[FalkorStore]:
+    """A copy of the knowledge-base graph under a new name, dropped afterwards."""
+    s = kb_template.copy(f"{prefix}_{uuid.uuid4().hex[:12]}")
+    try:
+        yield s
+    finally:
+        s.clear()
+        s.close()
+
+
 @pytest.fixture
 def kb_store(kb_template: FalkorStore) -> Iterator[FalkorStore]:
     """A fresh copy of the knowledge-base graph for one test (twins may be added to it)."""
-    s = kb_template.copy(f"t_{uuid.uuid4().hex[:12]}")
-    yield s
-    s.clear()
-    s.close()
+    with kb_copy(kb_template) as s:
+        yield s
 
 
 # -- every .cypher file is executed by some test ----------------------------------------

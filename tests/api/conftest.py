@@ -17,6 +17,7 @@ from starlette.testclient import TestClient
 
 from kg.api import ApiSettings, create_app, hash_key
 from kg.api.auth import ROLES
+from tests.conftest import kb_copy
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "fhir"
 
@@ -176,13 +177,9 @@ def twins(kb_store: Any) -> Any:
 def shared_twins(kb_template: Any) -> Iterator[Any]:
     """One copy per module of the knowledge base with the fixture twins, for read-only tests
     (fewer graph copies: each copy forks the engine)."""
-    import uuid
-
     from kg.ingest import ingest_bundle
 
-    s = kb_template.copy(f"t_{uuid.uuid4().hex[:12]}")
-    for bundle in fixture_bundles():
-        ingest_bundle(s, bundle)
-    yield s
-    s.clear()
-    s.close()
+    with kb_copy(kb_template) as s:
+        for bundle in fixture_bundles():
+            ingest_bundle(s, bundle)
+        yield s

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from kg.cli import main
 from kg.config import Settings
 from kg.ingest import ingest_bundle
 from kg.store.falkor import FalkorStore
+from tests.conftest import kb_copy
 
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 
@@ -26,15 +26,12 @@ def cli_kb(
     kb_template: FalkorStore, engine_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[FalkorStore]:
     """A copy of the knowledge base that the command line writes to."""
-    name = f"clikb_{uuid.uuid4().hex[:10]}"
-    store = kb_template.copy(name)
-    monkeypatch.setenv("KGTWIN_DATA_DIR", str(engine_settings.data_dir))
-    monkeypatch.setenv("KGTWIN_GRAPH_NAME", name)
-    for var in ("KGTWIN_GRAPH_URI", "KGTWIN_PUBSUB_URL"):
-        monkeypatch.delenv(var, raising=False)
-    yield store
-    store.clear()
-    store.close()
+    with kb_copy(kb_template, "clikb") as store:
+        monkeypatch.setenv("KGTWIN_DATA_DIR", str(engine_settings.data_dir))
+        monkeypatch.setenv("KGTWIN_GRAPH_NAME", store.graph_name)
+        for var in ("KGTWIN_GRAPH_URI", "KGTWIN_PUBSUB_URL"):
+            monkeypatch.delenv(var, raising=False)
+        yield store
 
 
 def _on_metformin(store: FalkorStore, pid: str) -> None:

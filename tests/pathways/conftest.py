@@ -6,24 +6,22 @@ module (copying the graph per test costs a fork of the engine each time).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 
 from kg.reasoning.pathways import load_pathways
 from kg.store.falkor import FalkorStore
+from tests.conftest import kb_copy
 
 
 @pytest.fixture(scope="module")
 def pw_module_store(kb_template: FalkorStore) -> Iterator[FalkorStore]:
     """One copy of the knowledge-base graph per module, with every project pathway loaded
     (as ``load_knowledge_base`` will do once it calls ``load_pathways``)."""
-    s = kb_template.copy(f"pw_{uuid.uuid4().hex[:12]}")
-    load_pathways(s)
-    yield s
-    s.clear()
-    s.close()
+    with kb_copy(kb_template, "pw") as s:
+        load_pathways(s)
+        yield s
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import pytest
 
 from kg.store import GraphStore
 from kg.store.falkor import FalkorStore
+from tests.conftest import kb_copy
 
 CURATED = Path(__file__).resolve().parents[2] / "kg" / "knowledge" / "data" / "curated"
 NOW = "2026-11-01T00:00:00Z"
@@ -134,10 +134,8 @@ def alerts_of(report: Any, kind: str, *drug_names: str) -> list[Any]:
 
 @pytest.fixture(scope="session")
 def _reasoning_kb(kb_template: FalkorStore) -> Iterator[FalkorStore]:
-    s = kb_template.copy(f"t_reasoning_{uuid.uuid4().hex[:8]}")
-    yield s
-    s.clear()
-    s.close()
+    with kb_copy(kb_template, "t_reasoning") as s:
+        yield s
 
 
 @pytest.fixture
@@ -154,10 +152,8 @@ def kb_store(_reasoning_kb: FalkorStore) -> FalkorStore:
 @pytest.fixture
 def kb_private(kb_template: FalkorStore) -> Iterator[FalkorStore]:
     """A private knowledge-base copy for a test that edits knowledge."""
-    s = kb_template.copy(f"t_{uuid.uuid4().hex[:12]}")
-    yield s
-    s.clear()
-    s.close()
+    with kb_copy(kb_template) as s:
+        yield s
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 from kg.errors import ValidationError
 from kg.ingest import get_twin, ingest_bundle, set_genotype
 from kg.store.falkor import FalkorStore
+from tests.conftest import kb_copy
 from tests.twin.conftest import genotype_obs, patient_bundle
 
 HETEROZYGOUS = "rs9923231 reference (C)/rs9923231 variant (T)"
@@ -18,10 +19,8 @@ HETEROZYGOUS = "rs9923231 reference (C)/rs9923231 variant (T)"
 @pytest.fixture(scope="module")
 def kb_twins(kb_template: FalkorStore) -> Iterator[FalkorStore]:
     """One copy of the full knowledge base for this module (twins get distinct ids)."""
-    s = kb_template.copy(f"vg_{uuid.uuid4().hex[:12]}")
-    yield s
-    s.clear()
-    s.close()
+    with kb_copy(kb_template, "vg") as s:
+        yield s
 
 
 def _patient(store: FalkorStore) -> str:
