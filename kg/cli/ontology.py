@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kg.cli.common import store_from_args
+from kg.cli.common import audited, store_from_args
 from kg.errors import ValidationError
 
 __all__ = ["register"]
@@ -82,7 +82,7 @@ def _export(args: argparse.Namespace) -> int:
     from kg.ontology.rdf import export_twin, serialize, validate_shapes
 
     uid = args.patient if "/" in args.patient else f"Patient/{args.patient}"
-    with store_from_args() as store:
+    with store_from_args() as store, audited(store, "export", [uid]):
         graph = export_twin(store, uid)
     text = serialize(graph, args.format)
     if args.output:
@@ -103,8 +103,10 @@ def _import(args: argparse.Namespace) -> int:
     from kg.ontology.rdf import import_twin, read_rdf
 
     graph = read_rdf(args.file, args.format)
-    with store_from_args() as store:
+    with store_from_args() as store, audited(store, "import", [], action="C") as twins:
         result = import_twin(store, graph)
+        if result:
+            twins.append(str(result["patient"]))
     if not result:
         raise ValidationError(f"{args.file}: nothing imported")
     print(f"imported {result['patient']} with {result['resources']} resources")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kg.cli.common import print_json, store_from_args
+from kg.cli.common import audited, print_json, store_from_args
 
 __all__ = ["register"]
 
@@ -65,7 +65,7 @@ def _load(args: argparse.Namespace) -> int:
 def _show(args: argparse.Namespace) -> int:
     from kg.reasoning.pathways import care_pathway, care_pathways
 
-    with store_from_args(args) as store:
+    with store_from_args(args) as store, audited(store, "pathway show", [args.patient_id]):
         if args.pathway:
             results = [
                 care_pathway(

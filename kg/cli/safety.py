@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-from kg.cli.common import print_json, store_from_args
+from kg.cli.common import audited, print_json, store_from_args
 from kg.errors import ValidationError
 from kg.reasoning import (
     Alert,
@@ -202,7 +202,7 @@ def _check(args: argparse.Namespace) -> int:
     what_if = None
     if args.add or args.stop or labs:
         what_if = WhatIf(add=tuple(args.add), stop=tuple(args.stop), labs=labs)
-    with store_from_args(args) as store:
+    with store_from_args(args) as store, audited(store, "check", [args.patient_id]):
         report = safety_report(
             store,
             args.patient_id,
@@ -221,7 +221,7 @@ def _interactions(args: argparse.Namespace) -> int:
 
 
 def _pgx(args: argparse.Namespace) -> int:
-    with store_from_args(args) as store:
+    with store_from_args(args) as store, audited(store, "pgx", [args.patient_id]):
         report = pgx_report(store, args.patient_id, args.drug)
     if args.json:
         print_json(report.to_dict())

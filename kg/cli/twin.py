@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from kg.cli.common import alert_watch, print_json, store_from_args
+from kg.cli.common import alert_watch, audited, print_json, store_from_args
 from kg.errors import NotFound, ValidationError
 
 __all__ = ["register"]
@@ -102,17 +102,17 @@ def _ingest(args: argparse.Namespace) -> int:
             queue.append((path, watch.before(bundle_twins(doc))))
             yield doc
 
-    with store_from_args() as store:
+    with store_from_args() as store, audited(store, "ingest", [], action="U") as twins:
         resolver = resolver_for(store)
         watch = alert_watch(store)
         for outcome in ingest_bundles(store, documents(), lenient=args.lenient, resolver=resolver):
             path, before = queue.popleft()
-            if not isinstance(outcome, ValidationError):
-                watch.publish(before, cause="ingest")
             if isinstance(outcome, ValidationError):
                 rejected += 1
                 print(f"{path}: rejected: {outcome}", file=sys.stderr)
                 continue
+            twins.extend(outcome.patients)
+            watch.publish(before, cause="ingest")
             counts = ", ".join(f"{k} {v}" for k, v in sorted(outcome.counts.items()))
             print(
                 f"{path}: {outcome.resources} resources ({counts}); "
@@ -135,7 +135,7 @@ def _ingest_stream(args: argparse.Namespace) -> int:
     fh = sys.stdin if args.file == "-" else open(args.file, encoding="utf-8")  # noqa: SIM115
     appended = failed = 0
     try:
-        with store_from_args() as store:
+        with store_from_args() as store, audited(store, "ingest-stream", [], action="U") as twins:
             watch = alert_watch(store)  # subscribers hear of alerts the stream raises
             for number, line in enumerate(fh, start=1):
                 if not line.strip():
@@ -148,6 +148,7 @@ def _ingest_stream(args: argparse.Namespace) -> int:
                         item.get("unit"), item["effective"], display=item.get("display"),
                     )  # fmt: skip
                     watch.publish(before, cause="observationStream")
+                    twins.append(str(item["patient"]))
                     appended += 1
                 except (ValidationError, NotFound) as exc:
                     failed += 1
@@ -162,7 +163,7 @@ def _ingest_stream(args: argparse.Namespace) -> int:
 def _genotype(args: argparse.Namespace) -> int:
     from kg.ingest import load_pharmcat, set_genotype, set_genotypes
 
-    with store_from_args() as store:
+    with store_from_args() as store, audited(store, "genotype", [args.patient_id], action="U"):
         if args.pharmcat:
             text = Path(args.pharmcat).read_text(encoding="utf-8")
             calls = set_genotypes(

@@ -173,3 +173,28 @@ def test_a_diplotype_may_start_with_a_dash() -> None:
         assert (args.gene, args.diplotype) == ("VKORC1", "-1639G/A")
     with pytest.raises(SystemExit):
         parser.parse_args(["genotype", "p1", "VKORC1", "G/A", "--bogus"])
+
+
+def test_every_command_that_touches_a_twin_is_audited(
+    cli_store: FalkorStore, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The command line's reads and writes land in the same audit trail as the API's, under
+    the operating-system account, with their outcome."""
+    from kg.api.audit import AuditTrail
+
+    trail = AuditTrail(cli_store)
+    assert main(["ingest", str(_write(tmp_path, patient_bundle("au1")))]) == 0
+    assert main(["genotype", "au1", "CYP2C19", "*2/*2"]) == 0
+    assert main(["genotype", "au1", "CYP2C19", "*99/*99"]) == 2  # refused: audited as invalid
+    assert main(["check", "nobody"]) == 2
+    capsys.readouterr()
+    entries = trail.list(patient_uid="Patient/au1")
+    seen = sorted((e.operation, e.action, e.outcome) for e in entries)
+    assert seen == [
+        ("cli:genotype", "U", "invalid"),
+        ("cli:genotype", "U", "success"),
+        ("cli:ingest", "U", "success"),
+    ]
+    assert all(e.who.startswith("cli:") and e.role == "admin" for e in entries)
+    [missing] = trail.list(patient_uid="Patient/nobody")
+    assert (missing.operation, missing.outcome) == ("cli:check", "not-found")
