@@ -131,3 +131,18 @@ def test_unreachable_neo4j_is_reported_without_the_password(kgtwin: Run) -> None
     report = json.loads(res.stdout)
     assert report["neo4j"]["ok"] is False and "unreachable" in report["neo4j"]["error"]
     assert "hunter2x" not in res.stdout + res.stderr
+
+
+def test_a_query_naming_a_twin_is_audited(kgtwin: Run) -> None:
+    import getpass
+
+    res = kgtwin("query", "get_twin_patient", "--param", "uid=Patient/q1")
+    assert res.returncode == 0, res.stderr
+    res = kgtwin(
+        "query", "list_audit_events", "--param", "patient_uid=Patient/q1",
+        "--param", f"who=cli:{getpass.getuser()}",
+        "--param", "since_epoch=0", "--param", "skip=0", "--param", "limit=10",
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    ops = [row["operation"] for row in json.loads(res.stdout)]
+    assert ops == ["cli:query get_twin_patient"]

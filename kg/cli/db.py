@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from kg import __version__
-from kg.cli.common import print_json, store_from_args
+from kg.cli.common import audited, print_json, store_from_args
 from kg.config import load_settings
 from kg.errors import StoreUnavailable, UserError, ValidationError
 from kg.store import EmbeddedEngine, QueryRegistry
@@ -150,7 +150,14 @@ def _query(args: argparse.Namespace) -> int:
             print(f"{q.name:40} {q.mode:5} {q.purpose}")
         return 0
     params = _parse_params(registry, args.name, args.param)
-    with store_from_args() as store:
+    twins = [
+        v
+        for value in params.values()
+        for v in (value if isinstance(value, list) else [value])
+        if isinstance(v, str) and v.startswith("Patient/")
+    ]
+    action = "R" if registry.get(args.name).mode == "read" else "U"
+    with store_from_args() as store, audited(store, f"query {args.name}", twins, action=action):
         print_json(store.run(args.name, params))
     return 0
 
