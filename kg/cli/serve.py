@@ -55,6 +55,21 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def stale_knowledge(store: Any) -> str | None:
+    """Why the graph's knowledge base differs from the data files, or None when it does not."""
+    from kg.knowledge.sources import kb_version
+
+    rows = store.read("get_kb_version")
+    loaded = rows[0]["version"] if rows else None
+    current = kb_version()
+    if loaded == current:
+        return None
+    return (
+        f"the graph holds knowledge base {loaded or 'of unknown version'} but the data files are "
+        f"{current}: run 'kgtwin kb load' (and 'kgtwin ontology sync') to update it"
+    )
+
+
 def ensure_loaded(store: Any, *, demo: bool = False, demo_patients: int = 50) -> dict[str, int]:
     """Load the knowledge base and ontology when the graph has none; demo twins with ``demo``.
 
@@ -66,6 +81,10 @@ def ensure_loaded(store: Any, *, demo: bool = False, demo_patients: int = 50) ->
 
         print("kgtwin: loading the knowledge base (first start)...", file=sys.stderr)
         load_knowledge_base(store)
+    else:
+        stale = stale_knowledge(store)
+        if stale:
+            print(f"kgtwin: warning: {stale}", file=sys.stderr)
     if not counts["ontology_classes"]:
         try:
             from kg.ontology import sync_ontology

@@ -69,3 +69,25 @@ def test_ensure_loaded_fills_an_empty_graph(store: Any) -> None:
     assert counts == {"drugs": 0, "ontology_classes": 0, "patients": 0}
     after = store.read("count_graph_contents")[0]
     assert after["drugs"] > 0 and after["ontology_classes"] > 0 and after["patients"] == 3
+
+
+def test_a_knowledge_base_older_than_the_files_is_reported(
+    kb_store: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kg.cli.serve import stale_knowledge
+    from kg.knowledge.sources import kb_version
+
+    assert stale_knowledge(kb_store) is None  # just loaded from these files
+    kb_store.write(
+        "merge_kb_version",
+        {
+            "version": "2020.1+00000000",
+            "loaded_at": "2020-01-01T00:00:00Z",
+            "loaded_at_epoch": 1577836800,
+            "sources": [],
+        },
+    )
+    message = stale_knowledge(kb_store)
+    assert message is not None and "2020.1+00000000" in message and kb_version() in message
+    ensure_loaded(kb_store)
+    assert "run 'kgtwin kb load'" in capsys.readouterr().err
