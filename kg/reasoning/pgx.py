@@ -234,9 +234,8 @@ def _fit(rec: Mapping[str, Any], inp: CheckInput, drug_uid: str) -> tuple[int, s
         return (2 if holds else -1), shown
     if test == "concept_any":
         wanted = {v if ":" in v else f"concept:{v}" for v in values}
-        hits = sorted(wanted & set(inp.concept_uids))
-        if hits:
-            return 2, "on record: " + ", ".join(h.removeprefix("concept:") for h in hits)
+        if wanted & set(inp.concept_uids):
+            return 2, str(rec.get("population_basis") or "a matching condition on record")
         return -1, None
     return 0, None
 
