@@ -145,18 +145,24 @@ class AlertWatch:
         """The current alerts of each listened-to twin (with its genomic consent)."""
         from kg.api import engines
 
-        out: dict[str, tuple[bool, list[dict[str, Any]]]] = {}
-        for uid in dict.fromkeys(patient_uids):
-            try:
-                if self.pubsub.subscribers(channel(uid)) == 0:
-                    continue
-            except Exception as exc:  # no channel: the write goes on, unwatched
-                log.warning("alert channel unreachable (%s)", type(exc).__name__)
-                return {}
-            rows = self.store.read("get_patients", {"uids": [uid]})
-            consent = bool(rows[0].get("consent_genomic", True)) if rows else True
-            out[uid] = (consent, engines.alerts_now(self.store, uid, allow_genomic=consent))
-        return out
+        try:
+            watched = [
+                u for u in dict.fromkeys(patient_uids) if self.pubsub.subscribers(channel(u))
+            ]
+        except Exception as exc:  # no channel: the write goes on, unwatched
+            log.warning("alert channel unreachable (%s)", type(exc).__name__)
+            return {}
+        if not watched:
+            return {}
+        rows = self.store.read("get_patients", {"uids": watched})
+        consent = {r["uid"]: bool(r.get("consent_genomic", True)) for r in rows}
+        return {
+            u: (
+                consent.get(u, True),
+                engines.alerts_now(self.store, u, allow_genomic=consent.get(u, True)),
+            )
+            for u in watched
+        }
 
     def publish(
         self, before: Mapping[str, tuple[bool, list[dict[str, Any]]]], *, cause: str

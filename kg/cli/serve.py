@@ -118,6 +118,9 @@ def _serve(args: argparse.Namespace) -> int:
     logging.basicConfig(
         level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
+    # kgtwin.access logs requests without their query strings, so uvicorn's own log is off.
+    server = {"host": args.host, "port": args.port, "log_level": args.log_level, "ws": _WS,
+              "access_log": False}  # fmt: skip
     with store_from_args() as store:
         ensure_loaded(store, demo=args.demo, demo_patients=args.demo_patients)
         if args.workers > 1:
@@ -125,16 +128,7 @@ def _serve(args: argparse.Namespace) -> int:
                 os.environ["KGTWIN_DEV"] = "1"
             # Workers are separate processes: each opens the shared engine through the
             # factory; the engine (started above) lives as long as this process.
-            uvicorn.run(
-                "kg.cli.serve:app_factory",
-                factory=True,
-                host=args.host,
-                port=args.port,
-                workers=args.workers,
-                log_level=args.log_level,
-                ws=_WS,
-                access_log=False,  # kgtwin.access logs requests without query strings
-            )
+            uvicorn.run("kg.cli.serve:app_factory", factory=True, workers=args.workers, **server)
         else:
             app = create_app(store, settings=settings)
             print(
@@ -142,14 +136,7 @@ def _serve(args: argparse.Namespace) -> int:
                 + (" (development mode: GraphiQL on)" if args.dev else ""),
                 file=sys.stderr,
             )
-            uvicorn.run(
-                app,
-                host=args.host,
-                port=args.port,
-                log_level=args.log_level,
-                ws=_WS,
-                access_log=False,  # kgtwin.access logs requests without query strings
-            )
+            uvicorn.run(app, **server)
     return 0
 
 

@@ -415,7 +415,7 @@ def _recommendations(
 def _add_population_rules(rows: list[dict[str, Any]], populations: Any, p: Problems) -> None:
     """Give each recommendation of a curated population label the test that says which twins
     it fits (``population_test``, ``population_value``, ``population_basis`` and citation)."""
-    rules: dict[str, Any] = {}
+    rules: dict[str, tuple[Any, dict[str, Any]]] = {}  # label -> (row, props to add)
     for r in populations:
         if r["population"] in rules:
             p.add(r.where("population"), f"duplicate population {r['population']!r}")
@@ -424,22 +424,24 @@ def _add_population_rules(rows: list[dict[str, Any]], populations: Any, p: Probl
         if r["test"] != "concept_any" and not (len(values) == 1 and values[0].isdigit()):
             p.add(r.where("value"), f"{r['value']!r} must be a whole number for {r['test']}")
             continue
-        rules[r["population"]] = r
+        rules[r["population"]] = (
+            r,
+            {
+                "population_test": r["test"],
+                "population_value": values,
+                "population_basis": r["basis"],
+                "population_citation": r["citation"],
+            },
+        )
     used = set()
     for row in rows:
-        rule = rules.get(row["props"]["population"] or "")
-        if rule is None:
-            continue
-        used.add(rule["population"])
-        row["props"].update(
-            population_test=rule["test"],
-            population_value=[v for v in rule["value"].split(";") if v],
-            population_basis=rule["basis"],
-            population_citation=rule["citation"],
-        )
+        label = row["props"]["population"] or ""
+        if label in rules:
+            used.add(label)
+            row["props"].update(rules[label][1])
     for name in sorted(set(rules) - used):
         p.add(
-            rules[name].where("population"),
+            rules[name][0].where("population"),
             f"population {name!r} is not the population of any CPIC recommendation",
         )
 
